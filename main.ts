@@ -1,0 +1,25 @@
+import { ConfigError, loadConfig } from "./modules/config/load-config";
+import { synthesize, SynthValidationError } from "./stacks/synthesize";
+
+/**
+ * Synthesizes the configuration named by DR_CONFIG (default config/example.yaml) into CDKTF_OUTDIR
+ * (set by the cdktf CLI; default cdktf.out). Bad input exits non-zero with every problem listed, and
+ * leaves the previous output as it was.
+ */
+function main(): number {
+  const configFile = process.env.DR_CONFIG || "config/example.yaml";
+  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
+  try {
+    const result = synthesize(loadConfig(configFile), outdir);
+    console.log(`Synthesized ${result.stacks.length} stack(s) from ${configFile} into ${outdir}: ${result.stacks.join(", ")}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof SynthValidationError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = main();

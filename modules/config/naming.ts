@@ -1,0 +1,74 @@
+import type { SnapshotDrConfig } from "./load-config";
+import { dnsSuffix, Partition } from "./regions";
+
+/**
+ * Names derived from the configuration. Stacks never reference each other's resources; they meet through
+ * these names (docs/design.md §4), so a source stack can be planned before the DR stack exists.
+ */
+
+export const sourceStackName = (accountId: string) => `source-${accountId}`;
+export const drStackName = (accountId: string) => `dr-${accountId}`;
+export const orgStackName = (organizationId: string) => `org-${organizationId}`;
+
+export const partitionOf = (config: SnapshotDrConfig) => config.partition as Partition;
+
+export const kmsBAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/kms-b`;
+export const kmsCAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/kms-c`;
+
+/** The alias ARN of KMS-B in a region: what the source automation passes to CopySnapshot as `KmsKeyId`. */
+export const kmsBAliasArn = (config: SnapshotDrConfig, region: string) =>
+  `arn:${config.partition}:kms:${region}:${config.drAccount.id}:${kmsBAliasName(config)}`;
+
+/** `kms:ViaService` of a service in a region, e.g. `ec2.us-east-1.amazonaws.com`. */
+export const viaService = (config: SnapshotDrConfig, service: string, region: string) =>
+  `${service}.${region}.${dnsSuffix(partitionOf(config))}`;
+
+export const roleArn = (config: SnapshotDrConfig, accountId: string, roleName: string) =>
+  `arn:${config.partition}:iam::${accountId}:role/${roleName}`;
+
+export const deployRoleArn = (config: SnapshotDrConfig, accountId: string) =>
+  roleArn(config, accountId, config.deployRoleName);
+
+/** The DR account's execution role for its cross-account copy event policies. */
+export const drDlmRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}-dlm-cross-account-copy`;
+/** The source account's execution role for its EBS snapshot policies. */
+export const sourceDlmRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}-dlm-snapshots`;
+/** The source account's snapshot copier (Lambda) role. */
+export const snapshotCopierRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}-snapshot-copier`;
+export const snapshotCopierFunctionName = (config: SnapshotDrConfig) => `${config.namePrefix}-snapshot-copier`;
+
+/**
+ * The tags and description that connect the source automation to the DR account's event policy. The
+ * automation writes them; the DR policy's description filter matches them.
+ */
+export interface TransitCopyContract {
+  /** Tag on snapshots selected for DR (set by the source snapshot policy). */
+  readonly selectionTagKey: string;
+  readonly selectionTagValue: string;
+  /** Tag that marks a transit copy made by the automation (and only those may be shared or deleted). */
+  readonly transitTagKey: string;
+  readonly transitTagValue: string;
+  /** Description written on every transit copy: `<prefix> <snapshot id> from <account>`. */
+  readonly descriptionPrefix: string;
+  /** The DLM description filter that matches exactly those descriptions. */
+  readonly descriptionRegex: string;
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+export function transitCopyContract(config: SnapshotDrConfig): TransitCopyContract {
+  const descriptionPrefix = `${config.namePrefix} DR transit copy of`;
+  return {
+    selectionTagKey: `${config.namePrefix}:dr-selected`,
+    selectionTagValue: "true",
+    transitTagKey: `${config.namePrefix}:transit-copy`,
+    transitTagValue: "true",
+    descriptionPrefix,
+    descriptionRegex: `^${escapeRegex(descriptionPrefix)} snap-[0-9a-f]+ from [0-9]{12}$`,
+  };
+}
+
+/** The description the automation writes on a transit copy. */
+export function transitCopyDescription(descriptionPrefix: string, snapshotId: string, accountId: string): string {
+  return `${descriptionPrefix} ${snapshotId} from ${accountId}`;
+}

@@ -1,0 +1,199 @@
+import { z } from "zod";
+import { isKnownRegion } from "./regions";
+
+/**
+ * The configuration contract (docs/design.md §3). Field names are fixed; every field added here has a
+ * default so that existing configurations keep working. Rules that relate fields to each other live in
+ * `cross-field-rules.ts`.
+ */
+
+const accountId = z.string({ invalid_type_error: "expected 12 digits (quote it in YAML)" }).regex(/^\d{12}$/, "expected 12 digits");
+
+const organizationId = z
+  .string()
+  .regex(/^o-[a-z0-9]{10,32}$/, "expected an organization ID: 'o-' followed by 10 to 32 lowercase letters or digits");
+
+const region = z.string().refine(isKnownRegion, (value) => ({ message: `unknown region '${value}'` }));
+
+/** Lowercase, so that every derived name (alias, role, function, queue, vault) accepts it as is. */
+const namePrefix = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/,
+    "expected 2 to 20 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen",
+  )
+  .refine((value) => !value.includes("--"), "must not contain '--'")
+  .refine((value) => !value.startsWith("aws"), "must not start with 'aws' (reserved by AWS for aliases and tags)");
+
+/** IAM role names: up to 64 of letters, digits and `+=,.@_-`. */
+const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, "expected an IAM role name: 1 to 64 letters, digits or '+=,.@_-'");
+
+const tagKey = z
+  .string()
+  .min(1, "tag keys must not be empty")
+  .max(128, "tag keys are at most 128 characters")
+  .refine((key) => !key.toLowerCase().startsWith("aws:"), "tag keys must not start with 'aws:' (reserved by AWS)");
+const tagValue = z.string().max(256, "tag values are at most 256 characters");
+const tags = z.record(tagKey, tagValue);
+
+const retentionUnit = z.enum(["DAYS", "WEEKS", "MONTHS", "YEARS"]);
+
+export const organizationSchema = z
+  .object({
+    id: organizationId,
+    managementAccountId: accountId,
+  })
+  .strict();
+
+export const drAccountSchema = z
+  .object({
+    id: accountId,
+    organizationId,
+    /** Regions that hold the DR account's own copies, under KMS-C. */
+    copyRegions: z
+      .array(region)
+      .min(1, "at least one copy region is required")
+      .max(3, "The policy can copy snapshots to up to three Regions"),
+    /** How long the DR account keeps its KMS-C copies. */
+    copyRetention: z
+      .object({
+        interval: z.number().int("must be a whole number").min(1, "must be at least 1"),
+        unit: retentionUnit,
+      })
+      .strict()
+      .default({ interval: 30, unit: "DAYS" }),
+    kmsB: z
+      .object({
+        /** Seed 001 "lock down KMS-B": remove the statements that let the source organizations use it. */
+        lockDown: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export const ebsModeSchema = z.enum(["reencrypt", "share"]);
+
+export const sourceAccountSchema = z
+  .object({
+    id: accountId,
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, "expected 1 to 64 letters, digits, spaces or '._-'")
+      .optional(),
+    organizationId,
+    regions: z.array(region).min(1, "at least one region is required"),
+    ebs: z
+      .object({
+        /** Overrides `ebs.mode` for this account. */
+        mode: ebsModeSchema.optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+/** DLM creates snapshots at these hourly intervals only. */
+export const DLM_INTERVAL_HOURS = [1, 2, 3, 4, 6, 8, 12, 24] as const;
+
+export const snapshotScheduleSchema = z
+  .object({
+    intervalHours: z
+      .number()
+      .refine((hours) => (DLM_INTERVAL_HOURS as readonly number[]).includes(hours), {
+        message: `expected one of ${DLM_INTERVAL_HOURS.join(", ")} (the intervals Amazon Data Lifecycle Manager supports)`,
+      })
+      .optional(),
+    /** Start time in UTC, `hh:mm`. */
+    time: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a UTC time as hh:mm")
+      .optional(),
+    /** A DLM cron expression, instead of intervalHours/time. */
+    cronExpression: z
+      .string()
+      .regex(/^cron\([^\n]{1,100}\)$/, "expected cron(...) as Amazon Data Lifecycle Manager accepts it")
+      .optional(),
+  })
+  .strict();
+
+export const ebsSchema = z
+  .object({
+    mode: ebsModeSchema.default("reencrypt"),
+    /** Volumes carrying all of these tags are snapshotted and sent to the DR account. */
+    targetTags: tags
+      .refine((value) => Object.keys(value).length >= 1, "at least one tag is required")
+      .default({ "snapshot-dr:protect": "true" }),
+    schedule: snapshotScheduleSchema.default({ intervalHours: 24, time: "03:00" }),
+    /** How many snapshots the source policy keeps per volume. */
+    retainCount: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(1000, "must be at most 1000 (the retain count Amazon Data Lifecycle Manager allows)")
+      .default(7),
+    /** How long the source account keeps its KMS-B transit copies before the automation deletes them. */
+    transitCopyRetentionHours: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(720, "must be at most 720 (30 days)")
+      .default(24),
+  })
+  .strict();
+
+const s3BackendSchema = z
+  .object({
+    type: z.literal("s3"),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name"),
+    /** Each stack's state is at `<keyPrefix>/<stack>.tfstate`. */
+    keyPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9!_.*'()/-]{1,512}$/, "expected an S3 key prefix")
+      .refine((value) => !value.startsWith("/") && !value.endsWith("/"), "must not start or end with '/'")
+      .default("snapshot-dr"),
+    region,
+    useLockfile: z.boolean().default(true),
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "expected an IAM role ARN").optional(),
+  })
+  .strict();
+
+const cloudBackendSchema = z
+  .object({
+    type: z.literal("cloud"),
+    organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "expected a Terraform Cloud organization name"),
+    /** Each stack gets the workspace `<workspacePrefix><stack>`. */
+    workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]{0,40}$/, "expected letters, digits, '-' or '_'").default("snapshot-dr-"),
+    hostname: z.string().regex(/^[a-z0-9.-]+$/, "expected a host name").default("app.terraform.io"),
+  })
+  .strict();
+
+const localBackendSchema = z.object({ type: z.literal("local") }).strict();
+
+export const backendSchema = z.discriminatedUnion("type", [localBackendSchema, s3BackendSchema, cloudBackendSchema], {
+  errorMap: (issue, ctx) =>
+    issue.code === "invalid_union_discriminator"
+      ? { message: "expected type: local, s3 or cloud" }
+      : { message: ctx.defaultError },
+});
+
+export const configSchema = z
+  .object({
+    namePrefix: namePrefix.default("snapshot-dr"),
+    partition: z.enum(["aws", "aws-us-gov", "aws-cn"]).default("aws"),
+    /** The role every stack's providers assume in their own account. */
+    deployRoleName: roleName.default("OrganizationAccountAccessRole"),
+    /** Added to every provider's default tags. */
+    tags: tags.default({}),
+    backend: backendSchema.default({ type: "local" }),
+    organizations: z.array(organizationSchema).min(1, "at least one organization is required"),
+    drAccount: drAccountSchema,
+    sourceAccounts: z.array(sourceAccountSchema).min(1, "at least one source account is required"),
+    ebs: ebsSchema.default({}),
+    backup: z.object({ enabled: z.boolean().default(false) }).passthrough().default({}),
+    rds: z.object({ enabled: z.boolean().default(false) }).passthrough().default({}),
+  })
+  .strict();
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;

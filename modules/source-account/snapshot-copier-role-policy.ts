@@ -1,0 +1,95 @@
+import { EBS_COPY_KEY_ACTIONS } from "../dr-account/kms-b-key-policy";
+import { PolicyDocument, policyDocument } from "../iam/policy-document";
+
+/** What the snapshot copier's permissions depend on; all of it derives from the configuration. */
+export interface SnapshotCopierRolePolicyProps {
+  readonly partition: string;
+  readonly sourceAccountId: string;
+  readonly drAccountId: string;
+  readonly regions: readonly string[];
+  /** `kms:ViaService` of EC2 in each region (same order as regions). */
+  readonly ec2ViaServices: readonly string[];
+  /** The tag that marks transit copies: the only snapshots the copier may share or delete. */
+  readonly transitTagKey: string;
+  readonly transitTagValue: string;
+  /** The dead-letter queues, by region. */
+  readonly deadLetterQueueArns: readonly string[];
+  /** The function's log groups, by region. */
+  readonly logGroupArns: readonly string[];
+}
+
+/**
+ * The snapshot copier may do only what the re-encryption flow needs, on only these resources: read
+ * snapshots, copy them (tagging the copy as it is created), share transit copies with the DR account and
+ * nobody else, delete transit copies, use keys through EC2 in its regions (its own, and the DR account's,
+ * where KMS-B's key policy is the gate), and report failures.
+ */
+export function snapshotCopierRolePolicy(props: SnapshotCopierRolePolicyProps): PolicyDocument {
+  const snapshots = props.regions.map((region) => `arn:${props.partition}:ec2:${region}::snapshot/*`);
+  const keysOf = (accountId: string) => props.regions.map((region) => `arn:${props.partition}:kms:${region}:${accountId}:key/*`);
+  const throughEc2 = { "kms:ViaService": [...props.ec2ViaServices] };
+  const transitCopy = { [`aws:ResourceTag/${props.transitTagKey}`]: props.transitTagValue };
+  return policyDocument([
+    {
+      Sid: "ReadSnapshots",
+      Effect: "Allow",
+      Action: "ec2:DescribeSnapshots",
+      Resource: "*", // DescribeSnapshots supports no resource-level permissions
+    },
+    {
+      Sid: "CopySnapshots",
+      Effect: "Allow",
+      Action: "ec2:CopySnapshot",
+      Resource: snapshots,
+    },
+    {
+      Sid: "TagCopiesWhenCreated",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: snapshots,
+      Condition: { StringEquals: { "ec2:CreateAction": "CopySnapshot" } },
+    },
+    {
+      Sid: "ShareTransitCopiesWithDrAccountOnly",
+      Effect: "Allow",
+      Action: "ec2:ModifySnapshotAttribute",
+      Resource: snapshots,
+      Condition: {
+        StringEquals: { ...transitCopy, "ec2:Add/userId": props.drAccountId, "ec2:Attribute": "createVolumePermission" },
+      },
+    },
+    {
+      Sid: "DeleteTransitCopies",
+      Effect: "Allow",
+      Action: "ec2:DeleteSnapshot",
+      Resource: snapshots,
+      Condition: { StringEquals: transitCopy },
+    },
+    {
+      Sid: "UseKeysThroughEc2",
+      Effect: "Allow",
+      Action: [...EBS_COPY_KEY_ACTIONS],
+      Resource: [...keysOf(props.sourceAccountId), ...keysOf(props.drAccountId)],
+      Condition: { StringEquals: throughEc2 },
+    },
+    {
+      Sid: "GrantToEbsThroughEc2",
+      Effect: "Allow",
+      Action: "kms:CreateGrant",
+      Resource: [...keysOf(props.sourceAccountId), ...keysOf(props.drAccountId)],
+      Condition: { StringEquals: throughEc2, Bool: { "kms:GrantIsForAWSResource": "true" } },
+    },
+    {
+      Sid: "SendFailedEventsToDeadLetterQueue",
+      Effect: "Allow",
+      Action: "sqs:SendMessage",
+      Resource: [...props.deadLetterQueueArns],
+    },
+    {
+      Sid: "WriteOwnLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: props.logGroupArns.map((arn) => `${arn}:*`),
+    },
+  ]);
+}

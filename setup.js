@@ -1,0 +1,3 @@
+// cdktf's jest matchers (toHaveResource, toHaveResourceWithProperties, ...), as in the cdktf template.
+const cdktf = require("cdktf");
+cdktf.Testing.setupJest();

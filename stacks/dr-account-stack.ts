@@ -1,0 +1,112 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import type { SnapshotDrConfig } from "../modules/config/load-config";
+import { drDlmRoleName, drStackName, kmsBAliasName, kmsCAliasName, transitCopyContract, viaService } from "../modules/config/naming";
+import { CrossAccountCopyEventPolicy, MAX_SNAPSHOT_OWNERS_PER_POLICY } from "../modules/dr-account/cross-account-copy-event-policy";
+import { dlmKeyUsePolicy } from "../modules/dr-account/dlm-key-use-policy";
+import { kmsBKeyPolicy } from "../modules/dr-account/kms-b-key-policy";
+import { kmsCKeyPolicy } from "../modules/dr-account/kms-c-key-policy";
+import { ServiceRole } from "../modules/iam/service-role";
+import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
+import { SnapshotDrStack } from "../modules/stack/snapshot-dr-stack";
+
+/** The source accounts of each region, in a stable order: region → account IDs. */
+export function sourceAccountsByRegion(config: SnapshotDrConfig): Map<string, string[]> {
+  const byRegion = new Map<string, string[]>();
+  for (const account of config.sourceAccounts) {
+    for (const region of account.regions) byRegion.set(region, [...(byRegion.get(region) ?? []), account.id]);
+  }
+  return new Map([...byRegion.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([region, ids]) => [region, ids.sort()]));
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+const outputId = (name: string, region: string) => `${name}_${region.replace(/-/g, "_")}`;
+
+/**
+ * The DR account (docs/design.md §2a steps 1 and 3): KMS-B where source accounts copy, KMS-C where the DR
+ * account keeps its own copies, the cross-account copy event policies that take ownership of what the
+ * sources share, and the DLM role that runs them.
+ */
+export class DrAccountStack extends SnapshotDrStack {
+  readonly kmsB = new Map<string, CustomerManagedKey>();
+  readonly kmsC = new Map<string, CustomerManagedKey>();
+  readonly copyEventPolicies: CrossAccountCopyEventPolicy[] = [];
+  readonly dlmRole: ServiceRole;
+
+  constructor(scope: Construct, config: SnapshotDrConfig) {
+    const dr = config.drAccount;
+    const sourcesByRegion = sourceAccountsByRegion(config);
+    const sourceRegions = [...sourcesByRegion.keys()];
+    super(scope, drStackName(dr.id), {
+      config,
+      accountId: dr.id,
+      regions: [...dr.copyRegions, ...sourceRegions.filter((region) => !dr.copyRegions.includes(region))],
+    });
+    const partition = config.partition;
+    const organizationOf = new Map(config.sourceAccounts.map((account) => [account.id, account.organizationId]));
+
+    for (const region of dr.copyRegions) {
+      const key = new CustomerManagedKey(this, `kms-c-${region}`, {
+        provider: this.providerFor(region),
+        description: `${config.namePrefix} KMS-C: the DR account's own snapshot copies (internal only)`,
+        aliasName: kmsCAliasName(config),
+        policy: kmsCKeyPolicy({ partition, drAccountId: dr.id }),
+      });
+      this.kmsC.set(region, key);
+      new TerraformOutput(this, outputId("kms_c_key_arn", region), { value: key.key.arn });
+      new TerraformOutput(this, outputId("kms_c_alias_arn", region), { value: key.alias.arn });
+    }
+
+    for (const [region, accountIds] of sourcesByRegion) {
+      const key = new CustomerManagedKey(this, `kms-b-${region}`, {
+        provider: this.providerFor(region),
+        description: `${config.namePrefix} KMS-B: source accounts copy their snapshots under it for the DR account`,
+        aliasName: kmsBAliasName(config),
+        policy: kmsBKeyPolicy({
+          partition,
+          drAccountId: dr.id,
+          sourceOrganizationIds: [...new Set(accountIds.map((id) => organizationOf.get(id) as string))],
+          ec2ViaService: viaService(config, "ec2", region),
+          lockDown: dr.kmsB.lockDown,
+        }),
+      });
+      this.kmsB.set(region, key);
+      new TerraformOutput(this, outputId("kms_b_key_arn", region), { value: key.key.arn });
+      new TerraformOutput(this, outputId("kms_b_alias_arn", region), { value: key.alias.arn });
+    }
+
+    const copyKeyArns = [...this.kmsB.values(), ...this.kmsC.values()].map((key) => key.key.arn);
+    this.dlmRole = new ServiceRole(this, "dlm-role", {
+      provider: this.homeProvider,
+      roleName: drDlmRoleName(config),
+      servicePrincipal: "dlm.amazonaws.com",
+      description: "Runs the cross-account copy event policies that copy shared DR snapshots under KMS-C",
+      managedPolicyArns: [`arn:${partition}:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole`],
+      inlinePolicies: { "copy-keys": dlmKeyUsePolicy(copyKeyArns) },
+    });
+
+    const { descriptionRegex } = transitCopyContract(config);
+    const copyTargets = dr.copyRegions.map((region) => ({ region, kmsKeyArn: this.kmsC.get(region)!.key.arn }));
+    for (const [region, accountIds] of sourcesByRegion) {
+      const parts = chunks(accountIds, MAX_SNAPSHOT_OWNERS_PER_POLICY);
+      parts.forEach((owners, index) => {
+        const policy = new CrossAccountCopyEventPolicy(this, `copy-event-policy-${region}-${index + 1}`, {
+          provider: this.providerFor(region),
+          description: `${config.namePrefix} copy shared DR snapshots ${region} part ${index + 1} of ${parts.length}`,
+          executionRoleArn: this.dlmRole.role.arn,
+          snapshotOwners: owners,
+          descriptionRegex,
+          copyTargets,
+          retainRule: { interval: dr.copyRetention.interval, unit: dr.copyRetention.unit },
+        });
+        this.copyEventPolicies.push(policy);
+        new TerraformOutput(this, outputId(`dlm_copy_policy_id_part_${index + 1}`, region), { value: policy.policy.id });
+      });
+    }
+  }
+}

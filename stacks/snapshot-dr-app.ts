@@ -1,0 +1,22 @@
+import { App } from "cdktf";
+import type { SnapshotDrConfig } from "../modules/config/load-config";
+import { applyRulePack } from "../modules/rules/rule-pack";
+import { DrAccountStack } from "./dr-account-stack";
+import { SourceAccountStack } from "./source-account-stack";
+
+/** Options of {@link buildApp}. */
+export interface BuildAppOptions {
+  /** Where `app.synth()` writes. */
+  readonly outdir: string;
+}
+
+/**
+ * Every stack of a configuration (docs/design.md §3): `source-<id>` per source account and `dr-<id>`.
+ * Validations are run by the caller (see synthesize.ts), all at once, before anything is written.
+ */
+export function buildApp(config: SnapshotDrConfig, options: BuildAppOptions): App {
+  const app = new App({ outdir: options.outdir, skipValidation: true, skipBackendValidation: true });
+  const stacks = [new DrAccountStack(app, config), ...config.sourceAccounts.map((account) => new SourceAccountStack(app, config, account))];
+  for (const stack of stacks) applyRulePack(stack);
+  return app;
+}

@@ -1,0 +1,73 @@
+import { App, TerraformStack } from "cdktf";
+import * as fs from "fs";
+import * as path from "path";
+import type { SnapshotDrConfig } from "../modules/config/load-config";
+import { buildApp } from "./snapshot-dr-app";
+
+/** The construct validations that failed, every one of them, with the path of the construct. */
+export class SynthValidationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Synthesis stopped: ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "SynthValidationError";
+  }
+}
+
+/** Runs every construct's validations (eager checks already ran in constructors) and returns all messages. */
+export function validationProblems(app: App): string[] {
+  const problems: string[] = [];
+  for (const node of app.node.findAll()) {
+    for (const message of node.node.validate()) problems.push(`[${node.node.path}] ${message}`);
+  }
+  return problems;
+}
+
+/** Synthesis results, for the command line and the benchmark. */
+export interface SynthResult {
+  readonly stacks: readonly string[];
+}
+
+// What Terraform keeps in a stack directory between runs; a new synthesis must not wipe it.
+const TERRAFORM_WORKING_FILES = new Set([".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup"]);
+
+/**
+ * Synthesizes a configuration into `outdir`, all or nothing: the stacks are built and every validation
+ * runs before anything is written; output goes to a staging directory beside `outdir` and replaces the
+ * previous output only when complete, so a failure never leaves a partial `cdktf.out/`.
+ */
+export function synthesize(config: SnapshotDrConfig, outdir: string): SynthResult {
+  const target = path.resolve(outdir);
+  const staging = `${target}.staging-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    const app = buildApp(config, { outdir: staging });
+    const problems = validationProblems(app);
+    if (problems.length > 0) throw new SynthValidationError(problems);
+    app.synth();
+    publish(staging, target);
+    return { stacks: app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id) };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function publish(staging: string, target: string): void {
+  const stagedStacks = path.join(staging, "stacks");
+  const targetStacks = path.join(target, "stacks");
+  fs.mkdirSync(targetStacks, { recursive: true });
+  const stackNames = new Set(fs.readdirSync(stagedStacks));
+  for (const name of fs.readdirSync(targetStacks)) {
+    if (!stackNames.has(name)) fs.rmSync(path.join(targetStacks, name), { recursive: true, force: true });
+  }
+  for (const name of stackNames) {
+    const from = path.join(stagedStacks, name);
+    const to = path.join(targetStacks, name);
+    fs.mkdirSync(to, { recursive: true });
+    for (const entry of fs.readdirSync(to)) {
+      if (!TERRAFORM_WORKING_FILES.has(entry)) fs.rmSync(path.join(to, entry), { recursive: true, force: true });
+    }
+    for (const entry of fs.readdirSync(from)) fs.renameSync(path.join(from, entry), path.join(to, entry));
+  }
+  for (const entry of fs.readdirSync(staging)) {
+    if (entry !== "stacks") fs.renameSync(path.join(staging, entry), path.join(target, entry));
+  }
+}
