@@ -68,7 +68,4 @@ export function transitCopyContract(config: SnapshotDrConfig): TransitCopyContra
   };
 }
 
-/** The description the automation writes on a transit copy. */
-export function transitCopyDescription(descriptionPrefix: string, snapshotId: string, accountId: string): string {
-  return `${descriptionPrefix} ${snapshotId} from ${accountId}`;
-}
+export { transitCopyDescription } from "../source-account/snapshot-copier/transit-copy-description";
