@@ -55,10 +55,10 @@ export function crossFieldProblems(config: ParsedConfig): ConfigProblem[] {
     }
     checkOrganization(`${path}.organizationId`, account.organizationId);
     checkRegions(`${path}.regions`, account.regions);
-    if ((account.ebs.mode ?? config.ebs.mode) === "share") {
-      problem(account.ebs.mode ? `${path}.ebs.mode` : "ebs.mode", "'share' is not supported yet; use 'reencrypt'");
-    }
+    if (account.ebs.mode === "share") problem(`${path}.ebs.mode`, "'share' is not supported yet; use 'reencrypt'");
   });
+
+  if (config.ebs.mode === "share") problem("ebs.mode", "'share' is not supported yet; use 'reencrypt'");
 
   const schedule = config.ebs.schedule;
   if (schedule.cronExpression !== undefined && (schedule.intervalHours !== undefined || schedule.time !== undefined)) {

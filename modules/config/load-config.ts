@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { ZodIssue } from "zod";
 import { ConfigProblem, crossFieldProblems } from "./cross-field-rules";
 import { configSchema, ParsedConfig } from "./schema";
@@ -53,13 +53,14 @@ export function loadConfig(file: string): SnapshotDrConfig {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (error as Error).message;
     throw new ConfigError(`in ${file}`, [{ path: "", message: `cannot read the configuration: ${reason}` }]);
   }
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (document.errors.length > 0) {
     throw new ConfigError(
       `in ${file}`,
       document.errors.map((error) => {
-        const position = error.linePos?.[0];
-        const where = position ? `line ${position.line}, column ${position.col}` : "";
+        const position = lineCounter.linePos(error.pos[0]);
+        const where = `line ${position.line}, column ${position.col}`;
         return { path: where, message: `YAML error: ${error.message.split("\n")[0]}` };
       }),
     );

@@ -1,0 +1,247 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigError, loadConfig, parseConfig } from "../../modules/config/load-config";
+import type { RawConfig } from "../../modules/config/schema";
+
+/** A minimal valid configuration; each test breaks one thing in a copy of it. */
+function validConfig(): RawConfig {
+  return {
+    organizations: [
+      { id: "o-aaaaaaaaaa", managementAccountId: "999999999999" },
+      { id: "o-bbbbbbbbbb", managementAccountId: "888888888888" },
+    ],
+    drAccount: { id: "222222222222", organizationId: "o-bbbbbbbbbb", copyRegions: ["us-east-1"] },
+    sourceAccounts: [
+      { id: "111111111111", organizationId: "o-aaaaaaaaaa", regions: ["us-east-1"] },
+      { id: "333333333333", organizationId: "o-aaaaaaaaaa", regions: ["eu-west-1"] },
+    ],
+  };
+}
+
+type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The problems reported for a configuration, as `path: message` lines. */
+function problemsOf(mutate: (config: Mutable) => void): string[] {
+  const config = structuredClone(validConfig()) as Mutable;
+  mutate(config);
+  try {
+    parseConfig(config);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe("configuration validation", () => {
+  test("a valid configuration gets every default", () => {
+    // GIVEN a minimal configuration
+    // WHEN it is parsed
+    const config = parseConfig(validConfig());
+    // THEN the defaults of the contract are filled in
+    expect(config.namePrefix).toBe("snapshot-dr");
+    expect(config.partition).toBe("aws");
+    expect(config.deployRoleName).toBe("OrganizationAccountAccessRole");
+    expect(config.backend).toEqual({ type: "local" });
+    expect(config.ebs.mode).toBe("reencrypt");
+    expect(config.drAccount.copyRetention).toEqual({ interval: 30, unit: "DAYS" });
+    expect(config.drAccount.kmsB.lockDown).toBe(false);
+    expect(config.backup.enabled).toBe(false);
+    expect(config.rds.enabled).toBe(false);
+  });
+
+  test("the example configuration is valid", () => {
+    // GIVEN the embedded example WHEN it is loaded THEN it parses, with two source accounts
+    expect(loadConfig("config/example.yaml").sourceAccounts).toHaveLength(2);
+  });
+
+  // Each row: what is broken, and the exact line reported for it.
+  test.each<[string, (config: Mutable) => void, string]>([
+    ["an account ID that is not 12 digits", (c) => (c.sourceAccounts[1].id = "12345"), "sourceAccounts[1].id: expected 12 digits"],
+    ["an unquoted account ID (a YAML number)", (c) => (c.drAccount.id = 222222222222), "drAccount.id: expected 12 digits (quote it in YAML)"],
+    [
+      "a malformed organization ID",
+      (c) => (c.organizations[0].id = "o-ABC"),
+      "organizations[0].id: expected an organization ID: 'o-' followed by 10 to 32 lowercase letters or digits",
+    ],
+    ["an unknown region", (c) => (c.sourceAccounts[0].regions = ["us-east-9"]), "sourceAccounts[0].regions[0]: unknown region 'us-east-9'"],
+    ["no copy region", (c) => (c.drAccount.copyRegions = []), "drAccount.copyRegions: at least one copy region is required"],
+    [
+      "four copy regions",
+      (c) => (c.drAccount.copyRegions = ["us-east-1", "us-east-2", "us-west-1", "us-west-2"]),
+      "drAccount.copyRegions: The policy can copy snapshots to up to three Regions",
+    ],
+    ["a source account without regions", (c) => (c.sourceAccounts[0].regions = []), "sourceAccounts[0].regions: at least one region is required"],
+    ["no organizations", (c) => (c.organizations = []), "organizations: at least one organization is required"],
+    ["no source accounts", (c) => (c.sourceAccounts = []), "sourceAccounts: at least one source account is required"],
+    ["a missing DR account", (c) => delete c.drAccount, "drAccount: is required"],
+    ["a missing field", (c) => delete c.sourceAccounts[0].organizationId, "sourceAccounts[0].organizationId: is required"],
+    ["an unknown field", (c) => (c.drAccount.copyRegion = "us-east-1"), "drAccount: Unrecognized key(s) in object: 'copyRegion'"],
+    [
+      "a name prefix with capitals",
+      (c) => (c.namePrefix = "SnapshotDR"),
+      "namePrefix: expected 2 to 20 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen",
+    ],
+    ["a name prefix with a double hyphen", (c) => (c.namePrefix = "snap--dr"), "namePrefix: must not contain '--'"],
+    ["a name prefix reserved by AWS", (c) => (c.namePrefix = "aws-dr"), "namePrefix: must not start with 'aws' (reserved by AWS for aliases and tags)"],
+    [
+      "an invalid deploy role name",
+      (c) => (c.deployRoleName = "role with spaces"),
+      "deployRoleName: expected an IAM role name: 1 to 64 letters, digits or '+=,.@_-'",
+    ],
+    ["an unknown partition", (c) => (c.partition = "aws-iso"), "partition: Invalid enum value. Expected 'aws' | 'aws-us-gov' | 'aws-cn', received 'aws-iso'"],
+    ["a tag key reserved by AWS", (c) => (c.tags = { "aws:owner": "x" }), "tags.aws:owner: tag keys must not start with 'aws:' (reserved by AWS)"],
+    ["a tag value over 256 characters", (c) => (c.tags = { Owner: "x".repeat(257) }), "tags.Owner: tag values are at most 256 characters"],
+    [
+      "an invalid source account name",
+      (c) => (c.sourceAccounts[0].name = "payments/prod"),
+      "sourceAccounts[0].name: expected 1 to 64 letters, digits, spaces or '._-'",
+    ],
+    ["a fractional copy retention", (c) => (c.drAccount.copyRetention = { interval: 1.5, unit: "DAYS" }), "drAccount.copyRetention.interval: must be a whole number"],
+    ["a zero copy retention", (c) => (c.drAccount.copyRetention = { interval: 0, unit: "DAYS" }), "drAccount.copyRetention.interval: must be at least 1"],
+    [
+      "an unsupported snapshot interval",
+      (c) => (c.ebs = { schedule: { intervalHours: 5 } }),
+      "ebs.schedule.intervalHours: expected one of 1, 2, 3, 4, 6, 8, 12, 24 (the intervals Amazon Data Lifecycle Manager supports)",
+    ],
+    ["a malformed start time", (c) => (c.ebs = { schedule: { intervalHours: 24, time: "3am" } }), "ebs.schedule.time: expected a UTC time as hh:mm"],
+    [
+      "a malformed cron expression",
+      (c) => (c.ebs = { schedule: { cronExpression: "0 3 * * *" } }),
+      "ebs.schedule.cronExpression: expected cron(...) as Amazon Data Lifecycle Manager accepts it",
+    ],
+    [
+      "both an interval and a cron expression",
+      (c) => (c.ebs = { schedule: { intervalHours: 24, cronExpression: "cron(0 3 ? * * *)" } }),
+      "ebs.schedule: set either cronExpression or intervalHours/time, not both",
+    ],
+    ["neither an interval nor a cron expression", (c) => (c.ebs = { schedule: {} }), "ebs.schedule: set intervalHours (with an optional time) or cronExpression"],
+    ["no target tags", (c) => (c.ebs = { targetTags: {} }), "ebs.targetTags: at least one tag is required"],
+    ["a retain count of 0", (c) => (c.ebs = { retainCount: 0 }), "ebs.retainCount: must be at least 1"],
+    [
+      "a retain count over 1000",
+      (c) => (c.ebs = { retainCount: 1001 }),
+      "ebs.retainCount: must be at most 1000 (the retain count Amazon Data Lifecycle Manager allows)",
+    ],
+    ["a transit retention over 30 days", (c) => (c.ebs = { transitCopyRetentionHours: 721 }), "ebs.transitCopyRetentionHours: must be at most 720 (30 days)"],
+    ["an unknown backend type", (c) => (c.backend = { type: "gcs" }), "backend.type: expected type: local, s3 or cloud"],
+    ["an invalid S3 bucket", (c) => (c.backend = { type: "s3", bucket: "My_Bucket", region: "us-east-1" }), "backend.bucket: expected an S3 bucket name"],
+    [
+      "an S3 key prefix ending in a slash",
+      (c) => (c.backend = { type: "s3", bucket: "tf-state", region: "us-east-1", keyPrefix: "dr/" }),
+      "backend.keyPrefix: must not start or end with '/'",
+    ],
+    [
+      "an invalid backend role ARN",
+      (c) => (c.backend = { type: "s3", bucket: "tf-state", region: "us-east-1", roleArn: "arn:aws:iam::1:role/x" }),
+      "backend.roleArn: expected an IAM role ARN",
+    ],
+    [
+      "an invalid Terraform Cloud organization",
+      (c) => (c.backend = { type: "cloud", organization: "my org" }),
+      "backend.organization: expected a Terraform Cloud organization name",
+    ],
+    ["a duplicate organization", (c) => c.organizations.push({ ...c.organizations[0] }), "organizations[2].id: duplicate organization 'o-aaaaaaaaaa'"],
+    [
+      "a DR account in an unknown organization",
+      (c) => (c.drAccount.organizationId = "o-cccccccccc"),
+      "drAccount.organizationId: unknown organization 'o-cccccccccc' (not listed in organizations)",
+    ],
+    [
+      "a source account in an unknown organization",
+      (c) => (c.sourceAccounts[1].organizationId = "o-cccccccccc"),
+      "sourceAccounts[1].organizationId: unknown organization 'o-cccccccccc' (not listed in organizations)",
+    ],
+    ["a duplicate source account", (c) => (c.sourceAccounts[1].id = "111111111111"), "sourceAccounts[1].id: duplicate of sourceAccounts[0].id (111111111111)"],
+    ["the DR account as a source", (c) => (c.sourceAccounts[1].id = "222222222222"), "sourceAccounts[1].id: the DR account cannot also be a source account"],
+    ["a duplicate region", (c) => (c.sourceAccounts[0].regions = ["us-east-1", "us-east-1"]), "sourceAccounts[0].regions[1]: duplicate region 'us-east-1'"],
+    ["a duplicate copy region", (c) => (c.drAccount.copyRegions = ["us-east-1", "us-east-1"]), "drAccount.copyRegions[1]: duplicate region 'us-east-1'"],
+    ["a region of another partition", (c) => (c.sourceAccounts[0].regions = ["cn-north-1"]), "sourceAccounts[0].regions[0]: region 'cn-north-1' is not in partition 'aws'"],
+    [
+      "an S3 backend region of another partition",
+      (c) => (c.backend = { type: "s3", bucket: "tf-state", region: "us-gov-west-1" }),
+      "backend.region: region 'us-gov-west-1' is not in partition 'aws'",
+    ],
+    ["share mode (not built yet)", (c) => (c.ebs = { mode: "share" }), "ebs.mode: 'share' is not supported yet; use 'reencrypt'"],
+    ["share mode for one account", (c) => (c.sourceAccounts[1].ebs = { mode: "share" }), "sourceAccounts[1].ebs.mode: 'share' is not supported yet; use 'reencrypt'"],
+    ["AWS Backup (not built yet)", (c) => (c.backup = { enabled: true }), "backup.enabled: AWS Backup copies are not supported yet; set it to false"],
+    ["RDS (not built yet)", (c) => (c.rds = { enabled: true }), "rds.enabled: RDS snapshot copies are not supported yet; set it to false"],
+  ])("rejects %s", (_what, mutate, expected) => {
+    // GIVEN a configuration with one problem
+    // WHEN it is validated
+    const problems = problemsOf(mutate);
+    // THEN exactly that problem is reported, with its path
+    expect(problems).toEqual([expected]);
+  });
+
+  test("every problem is reported at once", () => {
+    // GIVEN a configuration with three independent problems
+    // WHEN it is validated
+    const problems = problemsOf((c) => {
+      c.sourceAccounts[0].id = "1";
+      c.sourceAccounts[1].regions = ["mars-1"];
+      c.drAccount.copyRegions = [];
+    });
+    // THEN all three are listed
+    expect(problems).toEqual([
+      "drAccount.copyRegions: at least one copy region is required",
+      "sourceAccounts[0].id: expected 12 digits",
+      "sourceAccounts[1].regions[0]: unknown region 'mars-1'",
+    ]);
+  });
+
+  test("every cross-field problem is reported at once", () => {
+    // GIVEN two cross-field problems
+    const problems = problemsOf((c) => {
+      c.sourceAccounts[0].id = "222222222222";
+      c.sourceAccounts[1].organizationId = "o-zzzzzzzzzz";
+    });
+    // THEN both are listed
+    expect(problems).toEqual([
+      "sourceAccounts[0].id: the DR account cannot also be a source account",
+      "sourceAccounts[1].organizationId: unknown organization 'o-zzzzzzzzzz' (not listed in organizations)",
+    ]);
+  });
+});
+
+describe("configuration files", () => {
+  let directory: string;
+  beforeEach(() => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), "snapshot-dr-config-"));
+  });
+  afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+  test("a missing file is an error that names the file", () => {
+    // GIVEN a path where no file is
+    const file = path.join(directory, "missing.yaml");
+    // WHEN it is loaded THEN the error names the file
+    expect(() => loadConfig(file)).toThrow(`Invalid configuration in ${file}:\n  - cannot read the configuration: file not found`);
+  });
+
+  test("a YAML syntax error names the file and the line", () => {
+    // GIVEN a file whose second line is not valid YAML
+    const file = path.join(directory, "broken.yaml");
+    fs.writeFileSync(file, "namePrefix: dr\npartition: aws: cn\n");
+    // WHEN it is loaded THEN the error names the file and line 2
+    expect(() => loadConfig(file)).toThrow(new RegExp(`Invalid configuration in ${file}:\\n  - line 2, column \\d+: YAML error: `));
+  });
+
+  test("a duplicate key is a YAML error", () => {
+    // GIVEN a file with namePrefix twice
+    const file = path.join(directory, "duplicate.yaml");
+    fs.writeFileSync(file, "namePrefix: a1\nnamePrefix: b2\n");
+    // WHEN it is loaded THEN the duplicate is reported on line 2
+    expect(() => loadConfig(file)).toThrow(/line 2, column 1: YAML error: Map keys must be unique/);
+  });
+
+  test("validation problems in a file name the file", () => {
+    // GIVEN a parsable file with an invalid account
+    const file = path.join(directory, "invalid.json");
+    const config = structuredClone(validConfig()) as Mutable;
+    config.drAccount.id = "abc";
+    fs.writeFileSync(file, JSON.stringify(config));
+    // WHEN it is loaded THEN the message names the file and the field
+    expect(() => loadConfig(file)).toThrow(`Invalid configuration in ${file}:\n  - drAccount.id: expected 12 digits`);
+  });
+});
