@@ -1,3 +1,4 @@
+import "cdktf/lib/testing/adapters/jest"; // types of the cdktf matchers (toHaveResourceWithProperties, ...)
 import { Testing } from "cdktf";
 import { parseConfig, SnapshotDrConfig } from "../../modules/config/load-config";
 import { generateConfig } from "../../scripts/generate-config";
