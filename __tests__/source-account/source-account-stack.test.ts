@@ -127,7 +127,7 @@ describe("source account stack", () => {
     const statements: Json[] = JSON.parse(resourcesOf(json, "aws_iam_role_policy")[0].policy).Statement;
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(bySid.ShareTransitCopiesWithDrAccountOnly.Condition).toEqual({
-      StringEquals: { "aws:ResourceTag/snapshot-dr:transit-copy": "true", "ec2:Add/userId": "222222222222", "ec2:Attribute": "createVolumePermission" },
+      StringEquals: { "aws:ResourceTag/snapshot-dr:transit-copy": "true", "ec2:Add/userId": "222222222222" },
     });
     expect(bySid.UseKeysThroughEc2.Condition).toEqual({
       StringEquals: { "kms:ViaService": ["ec2.us-east-1.amazonaws.com", "ec2.eu-west-1.amazonaws.com"] },

@@ -54,9 +54,8 @@ export function snapshotCopierRolePolicy(props: SnapshotCopierRolePolicyProps): 
       Effect: "Allow",
       Action: "ec2:ModifySnapshotAttribute",
       Resource: snapshots,
-      Condition: {
-        StringEquals: { ...transitCopy, "ec2:Add/userId": props.drAccountId, "ec2:Attribute": "createVolumePermission" },
-      },
+      // A request that makes the copy public adds a group, not a user ID, so it does not match.
+      Condition: { StringEquals: { ...transitCopy, "ec2:Add/userId": props.drAccountId } },
     },
     {
       Sid: "DeleteTransitCopies",
