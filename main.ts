@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from "./modules/config/load-config";
 import { synthesize, SynthValidationError } from "./stacks/synthesize";
+import { disableTokenStackTraces } from "./stacks/token-stack-traces";
 
 /**
  * Synthesizes the configuration named by DR_CONFIG (default config/example.yaml) into CDKTF_OUTDIR
@@ -9,6 +10,7 @@ import { synthesize, SynthValidationError } from "./stacks/synthesize";
 function main(): number {
   const configFile = process.env.DR_CONFIG || "config/example.yaml";
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
+  disableTokenStackTraces();
   try {
     const result = synthesize(loadConfig(configFile), outdir);
     console.log(`Synthesized ${result.stacks.length} stack(s) from ${configFile} into ${outdir}: ${result.stacks.join(", ")}`);
