@@ -1,0 +1,54 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/**
+ * `npm run bench`: synthesizes generated configurations of 1, 100 and 1,000 source accounts (3 regions
+ * each), each in a fresh process, and prints wall time (process start to exit), synthesis time, peak
+ * memory, resources and output size. BENCH_SIZES=10,50 picks other sizes.
+ */
+interface Measurement {
+  readonly sourceAccounts: number;
+  readonly stacks: number;
+  readonly resources: number;
+  readonly bytes: number;
+  readonly synthMs: number;
+  readonly peakRssMiB: number;
+}
+
+const PROJECT_ROOT = path.resolve(__dirname, "..");
+const sizes = (process.env.BENCH_SIZES ?? "1,100,1000").split(",").map(Number);
+const TARGET = { accounts: 1000, seconds: 30, mebibytes: 1024 };
+
+const rows: string[] = [];
+let missedTarget = false;
+for (const size of sizes) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "snapshot-dr-bench-"));
+  const started = process.hrtime.bigint();
+  const run = spawnSync(
+    process.execPath,
+    ["-r", "./scripts/register-ts.js", "scripts/bench-run.ts", String(size), path.join(outdir, "cdktf.out")],
+    { cwd: PROJECT_ROOT, encoding: "utf8" },
+  );
+  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  if (run.status !== 0) {
+    console.error(run.stderr);
+    process.exit(1);
+  }
+  const m = JSON.parse(run.stdout.trim().split("\n").pop() as string) as Measurement;
+  rows.push(
+    `| ${m.sourceAccounts} | ${m.stacks} | ${m.resources} | ${wallSeconds.toFixed(1)} s | ${(m.synthMs / 1000).toFixed(1)} s | ${Math.round(m.peakRssMiB)} MiB | ${(m.bytes / 1024 / 1024).toFixed(1)} MiB |`,
+  );
+  if (size === TARGET.accounts && (wallSeconds > TARGET.seconds || m.peakRssMiB > TARGET.mebibytes)) missedTarget = true;
+}
+
+console.log(`Node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+console.log("| source accounts | stacks | resources | wall time | synthesis | peak memory | output |");
+console.log("|---:|---:|---:|---:|---:|---:|---:|");
+for (const row of rows) console.log(row);
+if (missedTarget) {
+  console.log(`Target missed: ${TARGET.accounts} accounts in <= ${TARGET.seconds} s and <= ${TARGET.mebibytes} MiB`);
+  process.exitCode = 1;
+}
