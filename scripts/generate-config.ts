@@ -1,0 +1,54 @@
+import type { RawConfig } from "../modules/config/schema";
+
+/** What a generated configuration looks like. */
+export interface GeneratedConfigOptions {
+  readonly sourceAccounts: number;
+  /**
+   * Regions of each source account (taken from a fixed list).
+   * @default 3
+   */
+  readonly regionsPerAccount?: number;
+  /**
+   * Source organizations the accounts are spread over (round robin).
+   * @default 1
+   */
+  readonly sourceOrganizations?: number;
+  /**
+   * Whether the DR account is in a source organization rather than its own.
+   * @default false
+   */
+  readonly sameOrganization?: boolean;
+}
+
+const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1"];
+
+const accountId = (n: number) => String(100000000000 + n).padStart(12, "0");
+const organizationId = (n: number) => `o-${String(n).padStart(10, "0")}src`;
+
+/**
+ * A valid configuration of any size, for the benchmark and for tests that need many accounts
+ * (e.g. more than 50 snapshot owners in one region).
+ */
+export function generateConfig(options: GeneratedConfigOptions): RawConfig {
+  const regionsPerAccount = options.regionsPerAccount ?? 3;
+  const sourceOrganizations = Array.from({ length: options.sourceOrganizations ?? 1 }, (_, index) => ({
+    id: organizationId(index + 1),
+    managementAccountId: accountId(900000000 + index),
+  }));
+  const drOrganization = { id: "o-drdrdrdrdr", managementAccountId: "888888888888" };
+  return {
+    namePrefix: "snapshot-dr",
+    organizations: options.sameOrganization ? sourceOrganizations : [...sourceOrganizations, drOrganization],
+    drAccount: {
+      id: "222222222222",
+      organizationId: options.sameOrganization ? sourceOrganizations[0].id : drOrganization.id,
+      copyRegions: ["us-east-1", "us-west-2"],
+    },
+    sourceAccounts: Array.from({ length: options.sourceAccounts }, (_, index) => ({
+      id: accountId(index + 1),
+      name: `workload-${index + 1}`,
+      organizationId: sourceOrganizations[index % sourceOrganizations.length].id,
+      regions: REGIONS.slice(0, regionsPerAccount),
+    })),
+  };
+}
