@@ -14,6 +14,7 @@ function main(): number {
   try {
     const result = synthesize(loadConfig(configFile), outdir);
     console.log(`Synthesized ${result.stacks.length} stack(s) from ${configFile} into ${outdir}: ${result.stacks.join(", ")}`);
+    for (const notice of result.notices) console.log(`\nReview: ${notice}`);
     return 0;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof SynthValidationError) {

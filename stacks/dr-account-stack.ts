@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../modules/config/load-config";
-import { drDlmRoleName, drStackName, kmsBAliasName, kmsCAliasName, transitCopyContract, viaService } from "../modules/config/naming";
+import { drDlmRoleName, drStackName, ebsModeOf, kmsBAliasName, kmsCAliasName, transitCopyContract, viaService } from "../modules/config/naming";
 import { CrossAccountCopyEventPolicy, MAX_SNAPSHOT_OWNERS_PER_POLICY } from "../modules/dr-account/cross-account-copy-event-policy";
 import { dlmKeyUsePolicy } from "../modules/dr-account/dlm-key-use-policy";
 import { kmsBKeyPolicy } from "../modules/dr-account/kms-b-key-policy";
@@ -10,10 +10,11 @@ import { ServiceRole } from "../modules/iam/service-role";
 import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
 import { SnapshotDrStack } from "../modules/stack/snapshot-dr-stack";
 
-/** The source accounts of each region, in a stable order: region → account IDs. */
-export function sourceAccountsByRegion(config: SnapshotDrConfig): Map<string, string[]> {
+/** The source accounts of each region (all, or those of one EBS mode), in a stable order: region → account IDs. */
+export function sourceAccountsByRegion(config: SnapshotDrConfig, mode?: "reencrypt" | "share"): Map<string, string[]> {
   const byRegion = new Map<string, string[]>();
   for (const account of config.sourceAccounts) {
+    if (mode !== undefined && ebsModeOf(config, account) !== mode) continue;
     for (const region of account.regions) byRegion.set(region, [...(byRegion.get(region) ?? []), account.id]);
   }
   return new Map([...byRegion.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([region, ids]) => [region, ids.sort()]));
@@ -62,7 +63,7 @@ export class DrAccountStack extends SnapshotDrStack {
       new TerraformOutput(this, outputId("kms_c_alias_arn", region), { value: key.alias.arn });
     }
 
-    for (const [region, accountIds] of sourcesByRegion) {
+    for (const [region, accountIds] of sourceAccountsByRegion(config, "reencrypt")) {
       const key = new CustomerManagedKey(this, `kms-b-${region}`, {
         provider: this.providerFor(region),
         description: `${config.namePrefix} KMS-B: source accounts copy their snapshots under it for the DR account`,
@@ -80,7 +81,11 @@ export class DrAccountStack extends SnapshotDrStack {
       new TerraformOutput(this, outputId("kms_b_alias_arn", region), { value: key.alias.arn });
     }
 
-    const copyKeyArns = [...this.kmsB.values(), ...this.kmsC.values()].map((key) => key.key.arn);
+    // `share` mode: DLM copies snapshots encrypted under the source accounts' keys (their key policies decide).
+    const sharedSourceKeyArns = [...sourceAccountsByRegion(config, "share")].flatMap(([region, accountIds]) =>
+      accountIds.map((accountId) => `arn:${partition}:kms:${region}:${accountId}:key/*`),
+    );
+    const copyKeyArns = [...[...this.kmsB.values(), ...this.kmsC.values()].map((key) => key.key.arn), ...sharedSourceKeyArns];
     this.dlmRole = new ServiceRole(this, "dlm-role", {
       provider: this.homeProvider,
       roleName: drDlmRoleName(config),
@@ -96,6 +101,7 @@ export class DrAccountStack extends SnapshotDrStack {
       const parts = chunks(accountIds, MAX_SNAPSHOT_OWNERS_PER_POLICY);
       parts.forEach((owners, index) => {
         const policy = new CrossAccountCopyEventPolicy(this, `copy-event-policy-${region}-${index + 1}`, {
+          region,
           provider: this.providerFor(region),
           description: `${config.namePrefix} copy shared DR snapshots ${region} part ${index + 1} of ${parts.length}`,
           executionRoleArn: this.dlmRole.role.arn,
@@ -108,5 +114,17 @@ export class DrAccountStack extends SnapshotDrStack {
         new TerraformOutput(this, outputId(`dlm_copy_policy_id_part_${index + 1}`, region), { value: policy.policy.id });
       });
     }
+
+    // A snapshot is shared in its source region, and only an event policy of that region sees the share.
+    this.node.addValidation({
+      validate: () => {
+        const covered = new Set(this.copyEventPolicies.flatMap((p) => p.snapshotOwners.map((owner) => `${p.region}/${owner}`)));
+        return config.sourceAccounts.flatMap((account) =>
+          account.regions
+            .filter((region) => !covered.has(`${region}/${account.id}`))
+            .map((region) => `Source account ${account.id} shares snapshots in ${region}, but no cross-account copy event policy of ${region} lists it: the source and target policies must be in the same Region`),
+        );
+      },
+    });
   }
 }

@@ -1,15 +1,22 @@
 import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../modules/config/load-config";
+import { Annotations } from "cdktf";
 import {
+  ebsModeOf,
+  kmsAAliasName,
   kmsBAliasArn,
+  roleArn,
   snapshotCopierRoleName,
   sourceDlmRoleName,
   sourceStackName,
   transitCopyContract,
   viaService,
 } from "../modules/config/naming";
+import { policyDocument, policyJson } from "../modules/iam/policy-document";
 import { ServiceRole } from "../modules/iam/service-role";
+import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
 import { EbsSnapshotPolicy } from "../modules/source-account/ebs-snapshot-policy";
+import { kmsAKeyPolicy, KmsAKeyPolicyProps, kmsASharingStatements } from "../modules/source-account/kms-a-key-policy";
 import { snapshotCopierRolePolicy } from "../modules/source-account/snapshot-copier-role-policy";
 import { snapshotCopierNames, SnapshotReencryptAutomation } from "../modules/source-account/snapshot-reencrypt-automation";
 import { SnapshotDrStack } from "../modules/stack/snapshot-dr-stack";
@@ -17,31 +24,91 @@ import { SnapshotDrStack } from "../modules/stack/snapshot-dr-stack";
 type SourceAccount = SnapshotDrConfig["sourceAccounts"][number];
 
 /**
- * A source account (docs/design.md §2a step 2): in each of its regions, a DLM policy snapshots the tagged
- * volumes and marks the snapshots for DR, and the snapshot copier re-encrypts each under the DR account's
- * KMS-B (found by alias ARN) and shares the copy with the DR account.
+ * A source account. In each of its regions a DLM policy snapshots the tagged volumes, then, by its EBS mode:
+ * - `reencrypt` (docs/design.md §2a step 2): the snapshot copier re-encrypts each snapshot under the DR
+ *   account's KMS-B (found by alias ARN) and shares the copy with the DR account;
+ * - `share` (§2b, seed 000 steps 1 and 2): the policy shares each snapshot with the DR account, and the
+ *   volumes' key (KMS-A, created here unless the configuration names existing keys) lets it use them.
  */
 export class SourceAccountStack extends SnapshotDrStack {
   readonly snapshotPolicies = new Map<string, EbsSnapshotPolicy>();
   readonly automations = new Map<string, SnapshotReencryptAutomation>();
-  readonly copierRole: ServiceRole;
+  readonly kmsA = new Map<string, CustomerManagedKey>();
+  readonly copierRole?: ServiceRole;
   readonly dlmRole: ServiceRole;
 
   constructor(scope: Construct, config: SnapshotDrConfig, account: SourceAccount) {
     super(scope, sourceStackName(account.id), { config, accountId: account.id, regions: account.regions });
-    const partition = config.partition;
-    const contract = transitCopyContract(config);
-    const names = snapshotCopierNames(config.namePrefix);
 
     this.dlmRole = new ServiceRole(this, "dlm-role", {
       provider: this.homeProvider,
       roleName: sourceDlmRoleName(config),
       servicePrincipal: "dlm.amazonaws.com",
       description: "Runs the EBS snapshot policies whose snapshots are sent to the DR account",
-      managedPolicyArns: [`arn:${partition}:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole`],
+      managedPolicyArns: [`arn:${config.partition}:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole`],
     });
 
-    this.copierRole = new ServiceRole(this, "snapshot-copier-role", {
+    if (ebsModeOf(config, account) === "share") {
+      this.shareSnapshots(config, account);
+    } else {
+      this.copierRole = this.reencryptSnapshots(config, account);
+    }
+  }
+
+  /** `share` mode: KMS-A per region (or existing keys) and a snapshot policy that shares with the DR account. */
+  private shareSnapshots(config: SnapshotDrConfig, account: SourceAccount): void {
+    const keyPolicyProps: KmsAKeyPolicyProps = {
+      partition: config.partition,
+      sourceAccountId: account.id,
+      drAccountId: config.drAccount.id,
+      sourceDlmRoleArn: roleArn(config, account.id, sourceDlmRoleName(config)),
+    };
+    const existingKeys = account.ebs.kmsKeyArns ?? {};
+    for (const region of this.regions) {
+      const existingKey = existingKeys[region];
+      if (existingKey) {
+        Annotations.of(this).addWarning(
+          `${existingKey} is not managed here: add these statements to its key policy so that the DR account can copy the shared snapshots:\n` +
+            policyJson(policyDocument(kmsASharingStatements(keyPolicyProps))),
+        );
+      } else {
+        this.kmsA.set(
+          region,
+          new CustomerManagedKey(this, `kms-a-${region}`, {
+            provider: this.providerFor(region),
+            description: `${config.namePrefix} KMS-A: EBS volumes whose snapshots are shared with the DR account`,
+            aliasName: kmsAAliasName(config),
+            policy: kmsAKeyPolicy(keyPolicyProps),
+            dependsOn: [this.dlmRole.role],
+          }),
+        );
+      }
+      this.snapshotPolicies.set(
+        region,
+        new EbsSnapshotPolicy(this, `snapshot-policy-${region}`, {
+          provider: this.providerFor(region),
+          description: `${config.namePrefix} snapshots shared with the DR account`,
+          executionRoleArn: this.dlmRole.role.arn,
+          targetTags: config.ebs.targetTags,
+          schedule: config.ebs.schedule,
+          retainCount: config.ebs.retainCount,
+          scheduleName: transitCopyContract(config).shareScheduleName,
+          shareRule: {
+            targetAccounts: [config.drAccount.id],
+            unshareInterval: config.ebs.unshareAfter.interval,
+            unshareIntervalUnit: config.ebs.unshareAfter.unit,
+          },
+        }),
+      );
+    }
+  }
+
+  /** `reencrypt` mode: a snapshot policy that marks snapshots for DR, and the snapshot copier in every region. */
+  private reencryptSnapshots(config: SnapshotDrConfig, account: SourceAccount): ServiceRole {
+    const partition = config.partition;
+    const contract = transitCopyContract(config);
+    const names = snapshotCopierNames(config.namePrefix);
+    const copierRole = new ServiceRole(this, "snapshot-copier-role", {
       provider: this.homeProvider,
       roleName: snapshotCopierRoleName(config),
       servicePrincipal: "lambda.amazonaws.com",
@@ -87,8 +154,8 @@ export class SourceAccountStack extends SnapshotDrStack {
           accountId: account.id,
           region,
           names,
-          roleArn: this.copierRole.role.arn,
-          dependsOn: this.copierRole.inlinePolicyResources,
+          roleArn: copierRole.role.arn,
+          dependsOn: copierRole.inlinePolicyResources,
           environment: {
             DR_ACCOUNT_ID: config.drAccount.id,
             SOURCE_ACCOUNT_ID: account.id,
@@ -103,5 +170,6 @@ export class SourceAccountStack extends SnapshotDrStack {
         }),
       );
     }
+    return copierRole;
   }
 }

@@ -24,6 +24,17 @@ export function validationProblems(app: App): string[] {
 /** Synthesis results, for the command line and the benchmark. */
 export interface SynthResult {
   readonly stacks: readonly string[];
+  /** What a reviewer must know or do by hand (cdktf warning annotations), with the construct path. */
+  readonly notices: readonly string[];
+}
+
+/** The warnings constructs left for the reviewer. */
+export function reviewNotices(app: App): string[] {
+  return app.node
+    .findAll()
+    .flatMap((node) =>
+      node.node.metadata.filter((entry) => entry.type === "@cdktf/warn").map((entry) => `[${node.node.path}] ${String(entry.data)}`),
+    );
 }
 
 // What Terraform keeps in a stack directory between runs; a new synthesis must not wipe it.
@@ -44,7 +55,7 @@ export function synthesize(config: SnapshotDrConfig, outdir: string): SynthResul
     if (problems.length > 0) throw new SynthValidationError(problems);
     app.synth();
     publish(staging, target);
-    return { stacks: app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id) };
+    return { stacks: app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id), notices: reviewNotices(app) };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

@@ -163,8 +163,37 @@ describe("configuration validation", () => {
       (c) => (c.backend = { type: "s3", bucket: "tf-state", region: "us-gov-west-1" }),
       "backend.region: region 'us-gov-west-1' is not in partition 'aws'",
     ],
-    ["share mode (not built yet)", (c) => (c.ebs = { mode: "share" }), "ebs.mode: 'share' is not supported yet; use 'reencrypt'"],
-    ["share mode for one account", (c) => (c.sourceAccounts[1].ebs = { mode: "share" }), "sourceAccounts[1].ebs.mode: 'share' is not supported yet; use 'reencrypt'"],
+    [
+      "share mode for volumes on the default aws/ebs key",
+      (c) => (c.ebs = { mode: "share", volumesUseDefaultKey: true }),
+      "ebs.mode: Snapshots encrypted with the AWS Managed CMK can't be shared (ebs.volumesUseDefaultKey is true); use mode 'reencrypt', which copies them under the DR account's KMS-B",
+    ],
+    [
+      "share mode for one account on the default key",
+      (c) => (c.sourceAccounts[1].ebs = { mode: "share", volumesUseDefaultKey: true }),
+      "sourceAccounts[1].ebs.mode: Snapshots encrypted with the AWS Managed CMK can't be shared (account 333333333333 uses the default aws/ebs key); use mode 'reencrypt', which copies them under the DR account's KMS-B",
+    ],
+    [
+      "a malformed existing key ARN",
+      (c) => (c.sourceAccounts[0].ebs = { mode: "share", kmsKeyArns: { "us-east-1": "alias/ebs" } }),
+      "sourceAccounts[0].ebs.kmsKeyArns.us-east-1: expected a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)",
+    ],
+    [
+      "an existing key of another account",
+      (c) => (c.sourceAccounts[0].ebs = { mode: "share", kmsKeyArns: { "us-east-1": "arn:aws:kms:us-east-1:999999999999:key/abc" } }),
+      "sourceAccounts[0].ebs.kmsKeyArns.us-east-1: expected a key of account 111111111111 in us-east-1 (partition aws), got 'arn:aws:kms:us-east-1:999999999999:key/abc'",
+    ],
+    [
+      "an existing key for a region the account does not use",
+      (c) => (c.sourceAccounts[0].ebs = { mode: "share", kmsKeyArns: { "eu-west-1": "arn:aws:kms:eu-west-1:111111111111:key/abc" } }),
+      "sourceAccounts[0].ebs.kmsKeyArns.eu-west-1: region 'eu-west-1' is not one of this account's regions",
+    ],
+    [
+      "an existing key in reencrypt mode",
+      (c) => (c.sourceAccounts[0].ebs = { kmsKeyArns: { "us-east-1": "arn:aws:kms:us-east-1:111111111111:key/abc" } }),
+      "sourceAccounts[0].ebs.kmsKeyArns.us-east-1: existing keys are used only in mode 'share'",
+    ],
+    ["a zero unshare interval", (c) => (c.ebs = { mode: "share", unshareAfter: { interval: 0, unit: "DAYS" } }), "ebs.unshareAfter.interval: must be at least 1"],
     ["AWS Backup (not built yet)", (c) => (c.backup = { enabled: true }), "backup.enabled: AWS Backup copies are not supported yet; set it to false"],
     ["RDS (not built yet)", (c) => (c.rds = { enabled: true }), "rds.enabled: RDS snapshot copies are not supported yet; set it to false"],
   ])("rejects %s", (_what, mutate, expected) => {

@@ -37,6 +37,7 @@ describe("construct validation", () => {
   describe("CrossAccountCopyEventPolicy", () => {
     const props = (overrides: Partial<CrossAccountCopyEventPolicyProps>): CrossAccountCopyEventPolicyProps => ({
       provider,
+      region: "us-east-1",
       description: "copy",
       executionRoleArn: "arn:aws:iam::222222222222:role/dlm",
       snapshotOwners: ["111111111111"],

@@ -1,6 +1,10 @@
 import { isRegionInPartition } from "./regions";
 import type { ParsedConfig } from "./schema";
 
+/** AWS's error when such a snapshot is shared (ModifySnapshotAttribute). */
+const DEFAULT_KEY_CANNOT_BE_SHARED = "Snapshots encrypted with the AWS Managed CMK can't be shared";
+const USE_REENCRYPT = "use mode 'reencrypt', which copies them under the DR account's KMS-B";
+
 /** One problem in a configuration: where it is (`sourceAccounts[2].id`) and which rule it breaks. */
 export interface ConfigProblem {
   readonly path: string;
@@ -55,10 +59,27 @@ export function crossFieldProblems(config: ParsedConfig): ConfigProblem[] {
     }
     checkOrganization(`${path}.organizationId`, account.organizationId);
     checkRegions(`${path}.regions`, account.regions);
-    if (account.ebs.mode === "share") problem(`${path}.ebs.mode`, "'share' is not supported yet; use 'reencrypt'");
+    const mode = account.ebs.mode ?? config.ebs.mode;
+    const usesDefaultKey = account.ebs.volumesUseDefaultKey ?? config.ebs.volumesUseDefaultKey;
+    const inheritsBoth = account.ebs.mode === undefined && account.ebs.volumesUseDefaultKey === undefined;
+    if (mode === "share" && usesDefaultKey && !inheritsBoth) {
+      problem(`${path}.ebs.mode`, `${DEFAULT_KEY_CANNOT_BE_SHARED} (account ${account.id} uses the default aws/ebs key); ${USE_REENCRYPT}`);
+    }
+    for (const [keyRegion, keyArn] of Object.entries(account.ebs.kmsKeyArns ?? {})) {
+      const keyPath = `${path}.ebs.kmsKeyArns.${keyRegion}`;
+      if (mode !== "share") problem(keyPath, "existing keys are used only in mode 'share'");
+      if (!account.regions.includes(keyRegion)) problem(keyPath, `region '${keyRegion}' is not one of this account's regions`);
+      const [, keyPartition, , arnRegion, arnAccount] = keyArn.split(":");
+      if (keyPartition !== config.partition || arnRegion !== keyRegion || arnAccount !== account.id) {
+        problem(keyPath, `expected a key of account ${account.id} in ${keyRegion} (partition ${config.partition}), got '${keyArn}'`);
+      }
+    }
   });
 
-  if (config.ebs.mode === "share") problem("ebs.mode", "'share' is not supported yet; use 'reencrypt'");
+  if (config.ebs.mode === "share" && config.ebs.volumesUseDefaultKey) {
+    const inheriting = config.sourceAccounts.some((a) => a.ebs.mode === undefined && a.ebs.volumesUseDefaultKey === undefined);
+    if (inheriting) problem("ebs.mode", `${DEFAULT_KEY_CANNOT_BE_SHARED} (ebs.volumesUseDefaultKey is true); ${USE_REENCRYPT}`);
+  }
 
   const schedule = config.ebs.schedule;
   if (schedule.cronExpression !== undefined && (schedule.intervalHours !== undefined || schedule.time !== undefined)) {

@@ -14,6 +14,13 @@ export const partitionOf = (config: SnapshotDrConfig) => config.partition as Par
 
 export const kmsBAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/kms-b`;
 export const kmsCAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/kms-c`;
+/** `share` mode: the source account's key for the protected volumes. */
+export const kmsAAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/kms-a`;
+
+type SourceAccount = SnapshotDrConfig["sourceAccounts"][number];
+
+/** The EBS mode of a source account: its own setting, else the configuration's. */
+export const ebsModeOf = (config: SnapshotDrConfig, account: SourceAccount) => account.ebs.mode ?? config.ebs.mode;
 
 /** The alias ARN of KMS-B in a region: what the source automation passes to CopySnapshot as `KmsKeyId`. */
 export const kmsBAliasArn = (config: SnapshotDrConfig, region: string) =>
@@ -50,21 +57,36 @@ export interface TransitCopyContract {
   readonly transitTagValue: string;
   /** Description written on every transit copy: `<prefix> <snapshot id> from <account>`. */
   readonly descriptionPrefix: string;
-  /** The DLM description filter that matches exactly those descriptions. */
+  /** The DLM schedule name of `share` mode; DLM writes it into each snapshot's description. */
+  readonly shareScheduleName: string;
+  /**
+   * The DR event policies' description filter: transit copies (`reencrypt`) or snapshots of the `share`
+   * schedule ("Created for policy: policy-... schedule: <name>"), nothing else.
+   */
   readonly descriptionRegex: string;
 }
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+const usesMode = (config: SnapshotDrConfig, mode: string) => config.sourceAccounts.some((account) => ebsModeOf(config, account) === mode);
+const alternatives = (patterns: string[]) => (patterns.length === 1 ? patterns[0] : `(${patterns.join("|")})`);
+
 export function transitCopyContract(config: SnapshotDrConfig): TransitCopyContract {
   const descriptionPrefix = `${config.namePrefix} DR transit copy of`;
+  const shareScheduleName = `${config.namePrefix} DR shared snapshots`;
+  const transitCopy = `${escapeRegex(descriptionPrefix)} snap-[0-9a-f]+ from [0-9]{12}`;
+  const sharedSnapshot = `Created for policy: policy-[0-9a-f]+ schedule: ${escapeRegex(shareScheduleName)}`;
   return {
     selectionTagKey: `${config.namePrefix}:dr-selected`,
     selectionTagValue: "true",
     transitTagKey: `${config.namePrefix}:transit-copy`,
     transitTagValue: "true",
     descriptionPrefix,
-    descriptionRegex: `^${escapeRegex(descriptionPrefix)} snap-[0-9a-f]+ from [0-9]{12}$`,
+    shareScheduleName,
+    descriptionRegex: `^${alternatives([
+      ...(usesMode(config, "reencrypt") ? [transitCopy] : []),
+      ...(usesMode(config, "share") ? [sharedSnapshot] : []),
+    ])}$`,
   };
 }
 

@@ -38,6 +38,10 @@ const tags = z.record(tagKey, tagValue);
 
 const retentionUnit = z.enum(["DAYS", "WEEKS", "MONTHS", "YEARS"]);
 
+const kmsKeyArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "expected a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)");
+
 export const organizationSchema = z
   .object({
     id: organizationId,
@@ -87,6 +91,13 @@ export const sourceAccountSchema = z
       .object({
         /** Overrides `ebs.mode` for this account. */
         mode: ebsModeSchema.optional(),
+        /** Overrides `ebs.volumesUseDefaultKey` for this account. */
+        volumesUseDefaultKey: z.boolean().optional(),
+        /**
+         * `share` mode: the existing customer managed keys (KMS-A) of the protected volumes, by region. None is
+         * created in those regions; their key policies need the statements the synthesis prints.
+         */
+        kmsKeyArns: z.record(region, kmsKeyArn).optional(),
       })
       .strict()
       .default({}),
@@ -119,7 +130,18 @@ export const snapshotScheduleSchema = z
 
 export const ebsSchema = z
   .object({
+    /** `reencrypt`: copy under the DR account's KMS-B (seed 001). `share`: share snapshots and the source key (seed 000). */
     mode: ebsModeSchema.default("reencrypt"),
+    /** Whether the protected volumes are encrypted with the default `aws/ebs` key (which cannot be shared). */
+    volumesUseDefaultKey: z.boolean().default(false),
+    /** `share` mode: how long after creation the source account stops sharing a snapshot with the DR account. */
+    unshareAfter: z
+      .object({
+        interval: z.number().int("must be a whole number").min(1, "must be at least 1"),
+        unit: retentionUnit,
+      })
+      .strict()
+      .default({ interval: 7, unit: "DAYS" }),
     /** Volumes carrying all of these tags are snapshotted and sent to the DR account. */
     targetTags: tags
       .refine((value) => Object.keys(value).length >= 1, "at least one tag is required")

@@ -19,6 +19,8 @@ export interface RetainRule {
 export interface CrossAccountCopyEventPolicyProps {
   /** The provider of the region whose shared snapshots the policy copies. */
   readonly provider: TerraformProvider;
+  /** That region: a policy sees only the snapshots shared in its own region. */
+  readonly region: string;
   /** Policy description (`[0-9A-Za-z _-]`, at most 500 characters). */
   readonly description: string;
   readonly executionRoleArn: string;
@@ -43,9 +45,13 @@ const DESCRIPTION_PATTERN = /^[0-9A-Za-z _-]{1,500}$/;
  */
 export class CrossAccountCopyEventPolicy extends Construct {
   readonly policy: DlmLifecyclePolicy;
+  readonly region: string;
+  readonly snapshotOwners: readonly string[];
 
   constructor(scope: Construct, id: string, props: CrossAccountCopyEventPolicyProps) {
     super(scope, id);
+    this.region = props.region;
+    this.snapshotOwners = [...props.snapshotOwners];
     if (props.snapshotOwners.length < 1 || props.snapshotOwners.length > MAX_SNAPSHOT_OWNERS_PER_POLICY) {
       throw new Error(
         `A cross-account copy event policy lists 1 to ${MAX_SNAPSHOT_OWNERS_PER_POLICY} snapshot owners, got ${props.snapshotOwners.length}`,

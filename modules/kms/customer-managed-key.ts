@@ -1,6 +1,6 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { TerraformProvider } from "cdktf";
+import { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { PolicyDocument, policyJson } from "../iam/policy-document";
 
@@ -19,6 +19,11 @@ export interface CustomerManagedKeyProps {
    * @default 30 - the longest window, so that an accidental deletion can still be cancelled
    */
   readonly deletionWindowInDays?: number;
+  /**
+   * Resources the key must wait for: KMS rejects a key policy naming a role that does not exist yet.
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
@@ -50,6 +55,7 @@ export class CustomerManagedKey extends Construct {
       deletionWindowInDays,
       policy: policyJson(props.policy),
       lifecycle: { preventDestroy: true },
+      ...(props.dependsOn ? { dependsOn: [...props.dependsOn] } : {}),
     });
     this.alias = new KmsAlias(this, "alias", {
       provider: props.provider,

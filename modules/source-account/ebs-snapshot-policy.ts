@@ -30,6 +30,18 @@ export interface EbsSnapshotPolicyProps {
    * @default "DR snapshots"
    */
   readonly scheduleName?: string;
+  /**
+   * Share every snapshot with these accounts, and stop sharing it after the interval (seed 000 step 1).
+   * @default - snapshots are not shared
+   */
+  readonly shareRule?: ShareRule;
+}
+
+/** Accounts a snapshot policy shares its snapshots with. */
+export interface ShareRule {
+  readonly targetAccounts: readonly string[];
+  readonly unshareInterval: number;
+  readonly unshareIntervalUnit: "DAYS" | "WEEKS" | "MONTHS" | "YEARS";
 }
 
 const NAME_PATTERN = /^[0-9A-Za-z _-]{1,120}$/;
@@ -51,6 +63,12 @@ export class EbsSnapshotPolicy extends Construct {
     if (Object.keys(props.targetTags).length === 0) throw new Error("A snapshot policy needs at least one target tag");
     if (!Number.isInteger(props.retainCount) || props.retainCount < 1 || props.retainCount > 1000) {
       throw new Error(`Expected the retain count to be from 1 to 1000, got ${props.retainCount}`);
+    }
+    if (props.shareRule) {
+      if (props.shareRule.targetAccounts.length === 0) throw new Error("A share rule needs at least one target account");
+      if (!Number.isInteger(props.shareRule.unshareInterval) || props.shareRule.unshareInterval < 1) {
+        throw new Error(`Expected the unshare interval to be a whole number of at least 1, got ${props.shareRule.unshareInterval}`);
+      }
     }
     const { intervalHours, time, cronExpression } = props.schedule;
     if ((cronExpression === undefined) === (intervalHours === undefined)) {
@@ -76,6 +94,15 @@ export class EbsSnapshotPolicy extends Construct {
                 : { interval: intervalHours, intervalUnit: "HOURS", ...(time ? { times: [time] } : {}) },
             retainRule: { count: props.retainCount },
             ...(props.tagsToAdd ? { tagsToAdd: { ...props.tagsToAdd } } : {}),
+            ...(props.shareRule
+              ? {
+                  shareRule: {
+                    targetAccounts: [...props.shareRule.targetAccounts],
+                    unshareInterval: props.shareRule.unshareInterval,
+                    unshareIntervalUnit: props.shareRule.unshareIntervalUnit,
+                  },
+                }
+              : {}),
           },
         ],
       },

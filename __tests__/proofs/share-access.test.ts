@@ -1,0 +1,194 @@
+import { parseConfig, SnapshotDrConfig } from "../../modules/config/load-config";
+import { allowEverythingPolicy, expectAllowed, expectDenied, NamedPolicy } from "../support/policy-simulator";
+import { SynthesizedApp, SynthesizedStack, synthesizeToTemp } from "../support/synthesized-stacks";
+
+/**
+ * Proofs of `ebs.mode: share` (seed 000) over the synthesized JSON: the DR account's DLM role may use the
+ * source accounts' KMS-A to copy what they share, nobody outside the configuration may, and the source DLM
+ * role may use its own key.
+ */
+const DR = "222222222222";
+const SHARING = "111111111111"; // share mode, us-east-1 and eu-west-1
+const REENCRYPTING = "333333333333"; // reencrypt mode, us-east-1
+const EXISTING_KEY_ACCOUNT = "444444444444"; // share mode with an existing key in us-east-1
+const OUTSIDER = "777777777777";
+const KMS_A = "alias/snapshot-dr/kms-a";
+const DR_DLM_ROLE = "snapshot-dr-dlm-cross-account-copy";
+const SOURCE_DLM_ROLE = "snapshot-dr-dlm-snapshots";
+const SEED_000_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"];
+
+const config: SnapshotDrConfig = parseConfig({
+  organizations: [
+    { id: "o-aaaaaaaaaa", managementAccountId: "999999999999" },
+    { id: "o-bbbbbbbbbb", managementAccountId: "888888888888" },
+  ],
+  drAccount: { id: DR, organizationId: "o-bbbbbbbbbb", copyRegions: ["us-east-1", "us-west-2"] },
+  sourceAccounts: [
+    { id: SHARING, organizationId: "o-aaaaaaaaaa", regions: ["us-east-1", "eu-west-1"], ebs: { mode: "share" } },
+    { id: REENCRYPTING, organizationId: "o-aaaaaaaaaa", regions: ["us-east-1"] },
+    {
+      id: EXISTING_KEY_ACCOUNT,
+      organizationId: "o-aaaaaaaaaa",
+      regions: ["us-east-1"],
+      ebs: { mode: "share", kmsKeyArns: { "us-east-1": `arn:aws:kms:us-east-1:${EXISTING_KEY_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab` } },
+    },
+  ],
+});
+
+const roleArn = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+const identityOf = (stack: SynthesizedStack, roleName: string): NamedPolicy[] =>
+  stack.roleInlinePolicies(roleName).map(({ name, document }) => ({ name: `${roleName}/${name}`, policy: document }));
+
+/** What AWS puts in the context when a principal (through EC2 or DLM) calls KMS. */
+function kmsContext(principalAccount: string, principal: string, action: string, grantForAwsResource?: "true" | "false") {
+  return {
+    "aws:PrincipalAccount": principalAccount,
+    "aws:PrincipalArn": principal,
+    "kms:CallerAccount": principalAccount,
+    ...(action === "kms:CreateGrant" && grantForAwsResource !== undefined ? { "kms:GrantIsForAWSResource": grantForAwsResource } : {}),
+  };
+}
+
+let app: SynthesizedApp;
+let dr: SynthesizedStack;
+let sharing: SynthesizedStack;
+
+beforeAll(() => {
+  app = synthesizeToTemp(config, "share-access");
+  dr = app.dr(DR);
+  sharing = app.source(SHARING);
+});
+afterAll(() => app?.cleanup());
+
+describe("share mode: the DR account's DLM role on the source key (KMS-A)", () => {
+  const regions = ["us-east-1", "eu-west-1"];
+
+  test.each(regions.flatMap((region) => SEED_000_USE.map((action) => ({ region, action }))))(
+    "$action on KMS-A of $region is allowed",
+    async ({ region, action }) => {
+      // GIVEN the DR DLM role (identity policy from the DR stack) and KMS-A (key policy from the source stack)
+      const principal = roleArn(DR, DR_DLM_ROLE);
+      // WHEN DLM copies a shared snapshot encrypted under KMS-A
+      // THEN both sides allow the cross-account call
+      await expectAllowed({
+        description: "DR DLM role uses the shared source key",
+        principal,
+        action,
+        resource: sharing.keyArn(KMS_A, region),
+        resourceAccount: SHARING,
+        context: kmsContext(DR, principal, action),
+        identityPolicies: identityOf(dr, DR_DLM_ROLE),
+        resourcePolicy: sharing.keyPolicy(KMS_A, region),
+      });
+    },
+  );
+
+  test.each(regions)("CreateGrant on KMS-A of %s is allowed for an AWS resource only", async (region) => {
+    // GIVEN the DR DLM role and KMS-A
+    const principal = roleArn(DR, DR_DLM_ROLE);
+    const request = {
+      principal,
+      action: "kms:CreateGrant",
+      resource: sharing.keyArn(KMS_A, region),
+      resourceAccount: SHARING,
+      identityPolicies: identityOf(dr, DR_DLM_ROLE),
+      resourcePolicy: sharing.keyPolicy(KMS_A, region),
+    };
+    // WHEN EBS asks for a grant for the copy THEN it is allowed
+    await expectAllowed({ ...request, description: "grant for EBS", context: kmsContext(DR, principal, "kms:CreateGrant", "true") });
+    // AND WHEN the grant is not for an AWS resource THEN both policies deny it
+    await expectDenied({ ...request, description: "grant not for an AWS resource", context: kmsContext(DR, principal, "kms:CreateGrant", "false") }, "both");
+  });
+
+  test.each(["kms:Decrypt", "kms:CreateGrant"])("an account outside the configuration cannot %s on KMS-A", async (action) => {
+    // GIVEN a role of another account whose identity policy allows everything
+    const principal = roleArn(OUTSIDER, DR_DLM_ROLE);
+    // WHEN it uses KMS-A THEN the key policy denies it
+    await expectDenied(
+      {
+        description: "outsider on KMS-A",
+        principal,
+        action,
+        resource: sharing.keyArn(KMS_A, "us-east-1"),
+        resourceAccount: SHARING,
+        context: kmsContext(OUTSIDER, principal, action, "true"),
+        identityPolicies: [allowEverythingPolicy()],
+        resourcePolicy: sharing.keyPolicy(KMS_A, "us-east-1"),
+      },
+      "resource",
+    );
+  });
+
+  test("the DR DLM role has no permission on keys of a source account that re-encrypts instead", async () => {
+    // GIVEN a key of the reencrypt-mode account whose key policy would let the DR account in
+    const principal = roleArn(DR, DR_DLM_ROLE);
+    const openToDr = {
+      Version: "2012-10-17",
+      Statement: [{ Sid: "Dr", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${DR}:root` }, Action: "kms:*", Resource: "*" }],
+    };
+    // WHEN the DR DLM role decrypts with it THEN its own identity policy denies it
+    await expectDenied(
+      {
+        description: "DR DLM role on a key it was not given",
+        principal,
+        action: "kms:Decrypt",
+        resource: `arn:aws:kms:us-east-1:${REENCRYPTING}:key/0000aaaa-0000-0000-0000-000000000000`,
+        resourceAccount: REENCRYPTING,
+        context: kmsContext(DR, principal, "kms:Decrypt"),
+        identityPolicies: identityOf(dr, DR_DLM_ROLE),
+        resourcePolicy: openToDr,
+      },
+      "identity",
+    );
+  });
+});
+
+describe("share mode: the source account's DLM role on its own key", () => {
+  test.each(["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptTo", "kms:CreateGrant"])(
+    "%s is allowed by the key policy",
+    async (action) => {
+      // GIVEN the source DLM role (no identity policy on KMS) and KMS-A, whose policy names the role
+      const principal = roleArn(SHARING, SOURCE_DLM_ROLE);
+      // WHEN it uses the key while snapshotting THEN the key policy alone allows it
+      await expectAllowed({
+        description: "source DLM role on KMS-A",
+        principal,
+        action,
+        resource: sharing.keyArn(KMS_A, "us-east-1"),
+        resourceAccount: SHARING,
+        context: kmsContext(SHARING, principal, action, "true"),
+        identityPolicies: [],
+        resourcePolicy: sharing.keyPolicy(KMS_A, "us-east-1"),
+      });
+    },
+  );
+
+  test("key administration is not granted to the role or the DR account", async () => {
+    // GIVEN the DR account's DLM role with an identity policy allowing everything
+    const principal = roleArn(DR, DR_DLM_ROLE);
+    // WHEN it schedules KMS-A's deletion THEN the key policy denies it
+    await expectDenied(
+      {
+        description: "DR deletes the source key",
+        principal,
+        action: "kms:ScheduleKeyDeletion",
+        resource: sharing.keyArn(KMS_A, "us-east-1"),
+        resourceAccount: SHARING,
+        context: kmsContext(DR, principal, "kms:ScheduleKeyDeletion"),
+        identityPolicies: [allowEverythingPolicy()],
+        resourcePolicy: sharing.keyPolicy(KMS_A, "us-east-1"),
+      },
+      "resource",
+    );
+  });
+});
+
+describe("share mode: the synthesized stacks", () => {
+  test("an existing key is not created, and the DR account's regions cover every sharing region", () => {
+    // GIVEN the account that names an existing key
+    // WHEN the stacks are read THEN it has no KMS-A, and KMS-B exists only where an account re-encrypts
+    expect(app.source(EXISTING_KEY_ACCOUNT).aliasRegions(KMS_A)).toEqual([]);
+    expect(sharing.aliasRegions(KMS_A)).toEqual(["eu-west-1", "us-east-1"]);
+    expect(dr.aliasRegions("alias/snapshot-dr/kms-b")).toEqual(["us-east-1"]);
+  });
+});
