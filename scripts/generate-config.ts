@@ -18,10 +18,16 @@ export interface GeneratedConfigOptions {
    * @default false
    */
   readonly sameOrganization?: boolean;
+  /**
+   * EBS mode of the accounts; `mixed` puts every second account in `share` mode.
+   * @default "reencrypt"
+   */
+  readonly ebsMode?: "reencrypt" | "share" | "mixed";
 }
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1"];
 
+const ebsModeOf = (mode: "reencrypt" | "share" | "mixed", index: number) => (mode === "mixed" ? (index % 2 === 1 ? "share" : "reencrypt") : mode);
 const accountId = (n: number) => String(100000000000 + n).padStart(12, "0");
 const organizationId = (n: number) => `o-${String(n).padStart(10, "0")}src`;
 
@@ -49,6 +55,7 @@ export function generateConfig(options: GeneratedConfigOptions): RawConfig {
       name: `workload-${index + 1}`,
       organizationId: sourceOrganizations[index % sourceOrganizations.length].id,
       regions: REGIONS.slice(0, regionsPerAccount),
+      ebs: { mode: ebsModeOf(options.ebsMode ?? "reencrypt", index) },
     })),
   };
 }
