@@ -18,7 +18,8 @@ import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
 import { EbsSnapshotPolicy } from "../modules/source-account/ebs-snapshot-policy";
 import { kmsAKeyPolicy, KmsAKeyPolicyProps, kmsASharingStatements } from "../modules/source-account/kms-a-key-policy";
 import { snapshotCopierRolePolicy } from "../modules/source-account/snapshot-copier-role-policy";
-import { snapshotCopierNames, SnapshotReencryptAutomation } from "../modules/source-account/snapshot-reencrypt-automation";
+import { EventDrivenFunction } from "../modules/lambda/event-driven-function";
+import { SNAPSHOT_COPIER_ENTRY, snapshotCopierNames, snapshotCopierTriggers } from "../modules/source-account/snapshot-copier-function";
 import { SnapshotDrStack } from "../modules/stack/snapshot-dr-stack";
 
 type SourceAccount = SnapshotDrConfig["sourceAccounts"][number];
@@ -32,7 +33,7 @@ type SourceAccount = SnapshotDrConfig["sourceAccounts"][number];
  */
 export class SourceAccountStack extends SnapshotDrStack {
   readonly snapshotPolicies = new Map<string, EbsSnapshotPolicy>();
-  readonly automations = new Map<string, SnapshotReencryptAutomation>();
+  readonly automations = new Map<string, EventDrivenFunction>();
   readonly kmsA = new Map<string, CustomerManagedKey>();
   readonly copierRole?: ServiceRole;
   readonly dlmRole: ServiceRole;
@@ -122,12 +123,7 @@ export class SourceAccountStack extends SnapshotDrStack {
           ec2ViaServices: this.regions.map((region) => viaService(config, "ec2", region)),
           transitTagKey: contract.transitTagKey,
           transitTagValue: contract.transitTagValue,
-          deadLetterQueueArns: this.regions.map(
-            (region) => `arn:${partition}:sqs:${region}:${account.id}:${names.deadLetterQueueName}`,
-          ),
-          logGroupArns: this.regions.map(
-            (region) => `arn:${partition}:logs:${region}:${account.id}:log-group:/aws/lambda/${names.functionName}`,
-          ),
+          functionNames: names,
         }),
       },
     });
@@ -148,12 +144,15 @@ export class SourceAccountStack extends SnapshotDrStack {
       );
       this.automations.set(
         region,
-        new SnapshotReencryptAutomation(this, `snapshot-copier-${region}`, {
+        new EventDrivenFunction(this, `snapshot-copier-${region}`, {
           provider,
           partition,
           accountId: account.id,
           region,
           names,
+          description: "Copies DR-selected EBS snapshots under the DR account's KMS-B and shares the copies with it",
+          entry: SNAPSHOT_COPIER_ENTRY,
+          triggers: snapshotCopierTriggers(names),
           roleArn: copierRole.role.arn,
           dependsOn: copierRole.inlinePolicyResources,
           environment: {

@@ -1,5 +1,6 @@
 import { EBS_COPY_KEY_ACTIONS } from "../dr-account/kms-b-key-policy";
 import { PolicyDocument, policyDocument } from "../iam/policy-document";
+import { FunctionNames, functionSupportStatements } from "../lambda/event-driven-function";
 
 /** What the snapshot copier's permissions depend on; all of it derives from the configuration. */
 export interface SnapshotCopierRolePolicyProps {
@@ -12,10 +13,8 @@ export interface SnapshotCopierRolePolicyProps {
   /** The tag that marks transit copies: the only snapshots the copier may share or delete. */
   readonly transitTagKey: string;
   readonly transitTagValue: string;
-  /** The dead-letter queues, by region. */
-  readonly deadLetterQueueArns: readonly string[];
-  /** The function's log groups, by region. */
-  readonly logGroupArns: readonly string[];
+  /** The copier's function and dead-letter queue names (the same in every region). */
+  readonly functionNames: FunctionNames;
 }
 
 /**
@@ -78,17 +77,6 @@ export function snapshotCopierRolePolicy(props: SnapshotCopierRolePolicyProps): 
       Resource: [...keysOf(props.sourceAccountId), ...keysOf(props.drAccountId)],
       Condition: { StringEquals: throughEc2, Bool: { "kms:GrantIsForAWSResource": "true" } },
     },
-    {
-      Sid: "SendFailedEventsToDeadLetterQueue",
-      Effect: "Allow",
-      Action: "sqs:SendMessage",
-      Resource: [...props.deadLetterQueueArns],
-    },
-    {
-      Sid: "WriteOwnLogs",
-      Effect: "Allow",
-      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: props.logGroupArns.map((arn) => `${arn}:*`),
-    },
+    ...functionSupportStatements(props.partition, props.sourceAccountId, props.regions, props.functionNames),
   ]);
 }
