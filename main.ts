@@ -1,18 +1,20 @@
 import { ConfigError, loadConfig } from "./modules/config/load-config";
+import { loadIamCatalog } from "./modules/policy-lint/lint-policies";
 import { synthesize, SynthValidationError } from "./stacks/synthesize";
 import { disableTokenStackTraces } from "./stacks/token-stack-traces";
 
 /**
  * Synthesizes the configuration named by DR_CONFIG (default config/example.yaml) into CDKTF_OUTDIR
- * (set by the cdktf CLI; default cdktf.out). Bad input exits non-zero with every problem listed, and
- * leaves the previous output as it was.
+ * (set by the cdktf CLI; default cdktf.out), linting every policy. Bad input exits non-zero with every
+ * problem listed, and leaves the previous output as it was.
  */
-function main(): number {
+async function main(): Promise<number> {
   const configFile = process.env.DR_CONFIG || "config/example.yaml";
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
   disableTokenStackTraces();
   try {
-    const result = synthesize(loadConfig(configFile), outdir);
+    const config = loadConfig(configFile);
+    const result = synthesize(config, outdir, { policyCatalog: await loadIamCatalog() });
     console.log(`Synthesized ${result.stacks.length} stack(s) from ${configFile} into ${outdir}: ${result.stacks.join(", ")}`);
     for (const notice of result.notices) console.log(`\nReview: ${notice}`);
     return 0;
@@ -25,4 +27,10 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseConfig } from "../modules/config/load-config";
+import { loadIamCatalog } from "../modules/policy-lint/lint-policies";
 import { synthesize } from "../stacks/synthesize";
 import { disableTokenStackTraces } from "../stacks/token-stack-traces";
 import { generateConfig } from "./generate-config";
@@ -9,10 +10,11 @@ import { generateConfig } from "./generate-config";
  * One benchmark run, in its own process so that its peak memory is its own: generate a configuration of
  * N source accounts, synthesize it, and print one JSON line of measurements.
  */
-function run(sourceAccounts: number, outdir: string): void {
+async function run(sourceAccounts: number, outdir: string): Promise<void> {
   disableTokenStackTraces(); // as main.ts does
   const started = process.hrtime.bigint();
-  const result = synthesize(parseConfig(generateConfig({ sourceAccounts, regionsPerAccount: 3 })), outdir);
+  const config = parseConfig(generateConfig({ sourceAccounts, regionsPerAccount: 3 }));
+  const result = synthesize(config, outdir, { policyCatalog: await loadIamCatalog() }); // as main.ts does
   const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
 
   let resources = 0;
@@ -36,4 +38,4 @@ function run(sourceAccounts: number, outdir: string): void {
   );
 }
 
-run(Number(process.argv[2]), process.argv[3]);
+void run(Number(process.argv[2]), process.argv[3]);

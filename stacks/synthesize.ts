@@ -2,6 +2,7 @@ import { App, TerraformStack } from "cdktf";
 import * as fs from "fs";
 import * as path from "path";
 import type { SnapshotDrConfig } from "../modules/config/load-config";
+import { formatFinding, IamCatalog, lintStacks, readSynthesizedStacks } from "../modules/policy-lint/lint-policies";
 import { buildApp } from "./snapshot-dr-app";
 
 /** The construct validations that failed, every one of them, with the path of the construct. */
@@ -37,15 +38,26 @@ export function reviewNotices(app: App): string[] {
     );
 }
 
+/** Options of {@link synthesize}. */
+export interface SynthesizeOptions {
+  /**
+   * The IAM catalogue (`loadIamCatalog()`): with it, every policy of the synthesized JSON is linted before
+   * the output is published, and any finding stops the synthesis.
+   * @default - no policy lint (tests that do not need it; the command line always lints)
+   */
+  readonly policyCatalog?: IamCatalog;
+}
+
 // What Terraform keeps in a stack directory between runs; a new synthesis must not wipe it.
 const TERRAFORM_WORKING_FILES = new Set([".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup"]);
 
 /**
  * Synthesizes a configuration into `outdir`, all or nothing: the stacks are built and every validation
- * runs before anything is written; output goes to a staging directory beside `outdir` and replaces the
- * previous output only when complete, so a failure never leaves a partial `cdktf.out/`.
+ * runs before anything is written; output goes to a staging directory beside `outdir`, its policies are
+ * linted there (given the catalogue), and it replaces the previous output only when complete, so a failure
+ * never leaves a partial `cdktf.out/`.
  */
-export function synthesize(config: SnapshotDrConfig, outdir: string): SynthResult {
+export function synthesize(config: SnapshotDrConfig, outdir: string, options: SynthesizeOptions = {}): SynthResult {
   const target = path.resolve(outdir);
   const staging = `${target}.staging-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
@@ -54,6 +66,10 @@ export function synthesize(config: SnapshotDrConfig, outdir: string): SynthResul
     const problems = validationProblems(app);
     if (problems.length > 0) throw new SynthValidationError(problems);
     app.synth();
+    if (options.policyCatalog) {
+      const findings = lintStacks(readSynthesizedStacks(staging), { catalog: options.policyCatalog });
+      if (findings.length > 0) throw new SynthValidationError(findings.map(formatFinding));
+    }
     publish(staging, target);
     return { stacks: app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id), notices: reviewNotices(app) };
   } finally {

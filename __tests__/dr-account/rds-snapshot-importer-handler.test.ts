@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import {
   CopyDBClusterSnapshotCommand,
   CopyDBSnapshotCommand,
@@ -568,6 +571,22 @@ describe("RDS snapshot importer handler", () => {
         importTagValue: "true",
         importPrefix: PREFIX,
       });
+    });
+
+    test("readSettings reads the source accounts from a packaged file when the list outgrows the environment", () => {
+      // GIVEN a list of accounts packaged beside the handler, and no SOURCE_ACCOUNT_IDS variable
+      const taskRoot = fs.mkdtempSync(path.join(os.tmpdir(), "importer-task-"));
+      fs.writeFileSync(path.join(taskRoot, "source-account-ids.txt"), `${SOURCE_A},${SOURCE_B}\n`);
+      const { SOURCE_ACCOUNT_IDS: _inline, ...withoutList } = ENV;
+      const env = { ...withoutList, SOURCE_ACCOUNT_IDS_FILE: "source-account-ids.txt", LAMBDA_TASK_ROOT: taskRoot };
+
+      // WHEN it is read
+      const settings = readSettings(env);
+
+      // THEN the accounts come from the file; a missing file is reported by name
+      expect(settings.sourceAccountIds).toEqual([SOURCE_A, SOURCE_B]);
+      expect(() => readSettings({ ...env, SOURCE_ACCOUNT_IDS_FILE: "missing.txt" })).toThrow(/SOURCE_ACCOUNT_IDS_FILE "missing.txt" cannot be read/);
+      fs.rmSync(taskRoot, { recursive: true, force: true });
     });
 
     test("readSettings treats an empty SECONDARY_REGION as unset", () => {

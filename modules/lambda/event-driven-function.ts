@@ -9,6 +9,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { PolicyStatement, policyDocument, policyJson } from "../iam/policy-document";
+import type { ZipEntry } from "./deterministic-zip";
 import { lambdaCodeAsset } from "./lambda-bundle";
 
 /** An EventBridge rule that invokes the function: an event pattern or a schedule. */
@@ -80,6 +81,11 @@ export interface EventDrivenFunctionProps {
   readonly roleArn: string;
   /** The handler's settings. */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Files packaged beside the handler, for settings too large for environment variables (4 KB in all).
+   * @default - none
+   */
+  readonly extraFiles?: readonly ZipEntry[];
   readonly triggers: readonly FunctionTrigger[];
   /**
    * @default 300
@@ -149,7 +155,7 @@ export class EventDrivenFunction extends Construct {
       retentionInDays: props.logRetentionDays ?? 90,
     });
 
-    const { asset: code, bundle } = lambdaCodeAsset(this, props.entry);
+    const { asset: code, bundle } = lambdaCodeAsset(this, props.entry, props.extraFiles);
     this.function = new LambdaFunction(this, "function", {
       provider,
       functionName: names.functionName,

@@ -5,7 +5,7 @@ import { buildSync } from "esbuild";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { deterministicZip } from "./deterministic-zip";
+import { deterministicZip, ZipEntry } from "./deterministic-zip";
 
 /** A Lambda deployment package built at synth time. */
 export interface LambdaBundle {
@@ -23,8 +23,9 @@ const bundles = new Map<string, LambdaBundle>();
  * Bundles a TypeScript handler into `index.js` (CommonJS, Node.js 22, AWS SDK v3 left to the runtime)
  * and zips it deterministically. Built once per process however many stacks use it.
  */
-export function lambdaBundle(entryFromProjectRoot: string): LambdaBundle {
-  const cached = bundles.get(entryFromProjectRoot);
+export function lambdaBundle(entryFromProjectRoot: string, extraFiles: readonly ZipEntry[] = []): LambdaBundle {
+  const cacheKey = `${entryFromProjectRoot}\n${extraFilesHash(extraFiles)}`;
+  const cached = bundles.get(cacheKey);
   if (cached) return cached;
 
   const result = buildSync({
@@ -39,7 +40,7 @@ export function lambdaBundle(entryFromProjectRoot: string): LambdaBundle {
     write: false,
     logLevel: "silent",
   });
-  const zip = deterministicZip([{ name: "index.js", data: Buffer.from(result.outputFiles[0].contents) }]);
+  const zip = deterministicZip([{ name: "index.js", data: Buffer.from(result.outputFiles[0].contents) }, ...extraFiles]);
   const hash = createHash("sha256").update(zip).digest();
   const directory = path.join(os.tmpdir(), "snapshot-dr-lambda");
   fs.mkdirSync(directory, { recursive: true });
@@ -50,15 +51,29 @@ export function lambdaBundle(entryFromProjectRoot: string): LambdaBundle {
     fs.renameSync(partial, zipPath);
   }
   const bundle = { zipPath, sourceCodeHash: hash.toString("base64"), sizeBytes: zip.length };
-  bundles.set(entryFromProjectRoot, bundle);
+  bundles.set(cacheKey, bundle);
   return bundle;
 }
 
-/** The bundle as a stack's asset: one copy per stack, however many regions' functions use it. */
-export function lambdaCodeAsset(scope: IConstruct, entryFromProjectRoot: string): { asset: TerraformAsset; bundle: LambdaBundle } {
-  const bundle = lambdaBundle(entryFromProjectRoot);
+function extraFilesHash(extraFiles: readonly ZipEntry[]): string {
+  const hash = createHash("sha256");
+  for (const file of extraFiles) hash.update(file.name).update("\0").update(file.data).update("\0");
+  return extraFiles.length === 0 ? "" : hash.digest("hex").slice(0, 12);
+}
+
+/**
+ * The bundle as a stack's asset: one copy per stack, however many regions' functions use it. Extra files
+ * (settings too large for environment variables, whose total Lambda limits to 4 KB) make a package of their own.
+ */
+export function lambdaCodeAsset(
+  scope: IConstruct,
+  entryFromProjectRoot: string,
+  extraFiles: readonly ZipEntry[] = [],
+): { asset: TerraformAsset; bundle: LambdaBundle } {
+  const bundle = lambdaBundle(entryFromProjectRoot, extraFiles);
   const stack = TerraformStack.of(scope);
-  const id = `lambda-code-${path.basename(path.dirname(entryFromProjectRoot))}`;
+  const extras = extraFilesHash(extraFiles);
+  const id = `lambda-code-${path.basename(path.dirname(entryFromProjectRoot))}${extras ? `-${extras}` : ""}`;
   const asset =
     (stack.node.tryFindChild(id) as TerraformAsset | undefined) ??
     new TerraformAsset(stack, id, { path: bundle.zipPath, type: AssetType.FILE });

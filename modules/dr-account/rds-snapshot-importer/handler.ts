@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { RDSClient, type Tag } from "@aws-sdk/client-rds";
 import {
   ACCOUNT_ID,
@@ -123,7 +125,12 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
   const keyArn = "a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>)";
 
   const drAccountId = read("DR_ACCOUNT_ID", ACCOUNT_ID, "a 12-digit AWS account id");
-  const sourceAccountList = read("SOURCE_ACCOUNT_IDS", undefined, "");
+  // The list can outgrow Lambda's 4 KB of environment: then it is a file packaged beside the handler.
+  const listFile = optional("SOURCE_ACCOUNT_IDS_FILE");
+  const sourceAccountList =
+    listFile !== undefined && optional("SOURCE_ACCOUNT_IDS") === undefined
+      ? readPackagedFile(listFile, env, problems)
+      : read("SOURCE_ACCOUNT_IDS", undefined, "");
   const drKmsKeyArn = read("DR_KMS_KEY_ARN", KMS_KEY_ARN, keyArn);
   const secondaryRegion = optional("SECONDARY_REGION");
   const secondaryKmsKeyArn = optional("SECONDARY_KMS_KEY_ARN");
@@ -188,6 +195,16 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     importTagValue,
     importPrefix,
   };
+}
+
+function readPackagedFile(name: string, env: NodeJS.ProcessEnv, problems: string[]): string {
+  const file = path.join(env.LAMBDA_TASK_ROOT ?? __dirname, path.basename(name));
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch (error) {
+    problems.push(`SOURCE_ACCOUNT_IDS_FILE ${JSON.stringify(name)} cannot be read: ${(error as Error).message}`);
+    return "";
+  }
 }
 
 /** `<IMPORT_PREFIX><source account>-<sanitized source id>`, hashed when lossy or too long. */
