@@ -1,0 +1,64 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Testing } from "cdktf";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  BACKUP_TRUSTED_ACCESS_STEP,
+  ENABLE_BACKUP_TRUSTED_ACCESS_COMMAND,
+  OrganizationBackupSettings,
+} from "../../modules/org-management/organization-backup-settings";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe("OrganizationBackupSettings", () => {
+  let stack: TerraformStack;
+  let provider: AwsProvider;
+  beforeEach(() => {
+    stack = new TerraformStack(Testing.app(), "org");
+    provider = new AwsProvider(stack, "aws", { region: "us-east-1" });
+  });
+
+  test("enables cross-account backup and pins every other global setting (no perpetual diff)", () => {
+    // GIVEN the settings with their defaults WHEN synthesized
+    new OrganizationBackupSettings(stack, "backup", { provider });
+    const json: Json = JSON.parse(Testing.synth(stack));
+    // THEN there is one aws_backup_global_settings with all three settings as strings
+    const settings = Object.values(json.resource.aws_backup_global_settings) as Json[];
+    expect(settings).toEqual([
+      {
+        provider: "aws",
+        global_settings: { isCrossAccountBackupEnabled: "true", isDelegatedAdministratorEnabled: "false", isMpaEnabled: "false" },
+      },
+    ]);
+  });
+
+  test("passes multi-party approval and delegated administration through", () => {
+    // GIVEN both switched on WHEN synthesized THEN both read "true"
+    new OrganizationBackupSettings(stack, "backup", { provider, multiPartyApprovalEnabled: true, delegatedAdministratorEnabled: true });
+    const json: Json = JSON.parse(Testing.synth(stack));
+    expect((Object.values(json.resource.aws_backup_global_settings) as Json[])[0].global_settings).toEqual({
+      isCrossAccountBackupEnabled: "true",
+      isDelegatedAdministratorEnabled: "true",
+      isMpaEnabled: "true",
+    });
+  });
+
+  test("creates no aws_organizations_organization: trusted access is a documented one-time step", () => {
+    // GIVEN the settings WHEN synthesized THEN the organization itself is not managed
+    new OrganizationBackupSettings(stack, "backup", { provider });
+    const json: Json = JSON.parse(Testing.synth(stack));
+    expect(Object.keys(json.resource)).toEqual(["aws_backup_global_settings"]);
+    // AND the README text carries the exact CLI step
+    expect(ENABLE_BACKUP_TRUSTED_ACCESS_COMMAND).toBe("aws organizations enable-aws-service-access --service-principal backup.amazonaws.com");
+    expect(BACKUP_TRUSTED_ACCESS_STEP).toContain(`    ${ENABLE_BACKUP_TRUSTED_ACCESS_COMMAND}\n`);
+  });
+
+  test("the AWS provider bindings have no resource for one service's trusted access", () => {
+    // GIVEN the installed bindings (hashicorp/aws 6.25) WHEN their organizations resources are listed
+    const lib = path.dirname(require.resolve("@cdktf/provider-aws/lib/organizations-policy"));
+    const organizations = fs.readdirSync(path.dirname(lib)).filter((name) => name.startsWith("organizations-"));
+    // THEN only the whole organization carries aws_service_access_principals (what the step above avoids)
+    expect(organizations.filter((name) => /service-access/.test(name))).toEqual([]);
+    expect(organizations).toContain("organizations-organization");
+  });
+});

@@ -1,0 +1,132 @@
+import { PolicyDocument, policyDocument, PolicyStatement } from "../iam/policy-document";
+import { accountRootArn, assertAccountId, assertPartition } from "./backup-arns";
+
+/**
+ * Who may copy into the DR vault (`backup:CopyIntoBackupVault`, seed 003 "Sharing a backup vault"). AWS Backup
+ * copies across accounts only within one organization, so every choice names principals of the DR account's
+ * organization.
+ */
+export type CopySources =
+  /** Every principal of the organization(s): `Principal: "*"` with `StringEquals aws:PrincipalOrgID`. */
+  | { readonly kind: "organizations"; readonly organizationIds: readonly string[] }
+  /**
+   * Principals of accounts under the listed OU paths: `ForAnyValue:StringLike aws:PrincipalOrgPaths`. A path
+   * ending in `/` is the OU itself; ending in `/*`, the OU and every OU below it.
+   */
+  | { readonly kind: "organizationalUnits"; readonly orgPaths: readonly string[] }
+  /** The listed accounts (`arn:<partition>:iam::<id>:root`), whose IAM decides which of their principals may copy. */
+  | { readonly kind: "accounts"; readonly accountIds: readonly string[] };
+
+/** Deny statements that keep what is in the vault there, for everyone but a break-glass role. */
+export interface RecoveryPointProtection {
+  /** The role that may still delete or shorten recovery points, change the access policy or delete the vault. */
+  readonly breakGlassRoleArn: string;
+  /**
+   * Further roles exempted the same way. Note that the role Terraform deploys with is denied
+   * `backup:PutBackupVaultAccessPolicy` unless it is listed here (or is the break-glass role): once the policy is
+   * in place, only an exempted role can change it.
+   * @default - none
+   */
+  readonly additionalExemptRoleArns?: readonly string[];
+}
+
+/** What the DR vault's access policy depends on. */
+export interface DrBackupVaultAccessPolicyProps {
+  readonly partition: string;
+  readonly copySources: CopySources;
+  /**
+   * Deny {@link PROTECTED_VAULT_ACTIONS} to every principal except the break-glass role.
+   * @default - no Deny statements: the DR account's IAM alone decides who may delete recovery points
+   */
+  readonly recoveryPointProtection?: RecoveryPointProtection;
+}
+
+/** What a compromised DR administrator would do to destroy the copies, and what the protection denies. */
+export const PROTECTED_VAULT_ACTIONS = [
+  "backup:DeleteBackupVault",
+  "backup:DeleteBackupVaultAccessPolicy",
+  "backup:DeleteRecoveryPoint",
+  "backup:PutBackupVaultAccessPolicy",
+  "backup:UpdateRecoveryPointLifecycle",
+] as const;
+
+export const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
+/** `o-<org>/r-<root>/ou-<...>/.../`, optionally ending in `*` (the OU and the OUs below it). */
+export const ORG_PATH_PATTERN = /^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}\/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\/)+\*?$/;
+const ROLE_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
+
+function copyStatement(partition: string, sources: CopySources): PolicyStatement {
+  const action = "backup:CopyIntoBackupVault";
+  switch (sources.kind) {
+    case "organizations": {
+      if (sources.organizationIds.length === 0) throw new Error("The DR vault access policy needs at least one organization ID");
+      for (const id of sources.organizationIds) {
+        if (!ORGANIZATION_ID_PATTERN.test(id)) throw new Error(`Expected organization ID to match ${ORGANIZATION_ID_PATTERN.source}, got '${id}'`);
+      }
+      return {
+        Sid: "CopyIntoVaultFromOrganizations",
+        Effect: "Allow",
+        Principal: "*",
+        Action: action,
+        Resource: "*",
+        Condition: { StringEquals: { "aws:PrincipalOrgID": sortedUnique(sources.organizationIds) } },
+      };
+    }
+    case "organizationalUnits": {
+      if (sources.orgPaths.length === 0) throw new Error("The DR vault access policy needs at least one organizational unit path");
+      for (const path of sources.orgPaths) {
+        if (!ORG_PATH_PATTERN.test(path)) {
+          throw new Error(`Expected organizational unit path like o-xxxxxxxxxx/r-xxxx/ou-xxxx-xxxxxxxx/ (matching ${ORG_PATH_PATTERN.source}), got '${path}'`);
+        }
+      }
+      return {
+        Sid: "CopyIntoVaultFromOrganizationalUnits",
+        Effect: "Allow",
+        Principal: "*",
+        Action: action,
+        Resource: "*",
+        Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": sortedUnique(sources.orgPaths) } },
+      };
+    }
+    case "accounts": {
+      if (sources.accountIds.length === 0) throw new Error("The DR vault access policy needs at least one account ID");
+      for (const id of sources.accountIds) assertAccountId(id, "source account ID");
+      return {
+        Sid: "CopyIntoVaultFromAccounts",
+        Effect: "Allow",
+        Principal: { AWS: sortedUnique(sources.accountIds).map((id) => accountRootArn(partition, id)) },
+        Action: action,
+        Resource: "*",
+      };
+    }
+  }
+}
+
+function protectionStatement(protection: RecoveryPointProtection): PolicyStatement {
+  const exempt = [protection.breakGlassRoleArn, ...(protection.additionalExemptRoleArns ?? [])];
+  for (const arn of exempt) {
+    if (!ROLE_ARN_PATTERN.test(arn)) throw new Error(`Expected an exempted principal to be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>), got '${arn}'`);
+  }
+  return {
+    Sid: "DenyRecoveryPointChangesExceptBreakGlass",
+    Effect: "Deny",
+    Principal: "*",
+    Action: [...PROTECTED_VAULT_ACTIONS],
+    Resource: "*",
+    // aws:PrincipalArn of a role session is the role's ARN, so every session of the break-glass role is exempt.
+    Condition: { ArnNotLike: { "aws:PrincipalArn": sortedUnique(exempt) } },
+  };
+}
+
+/**
+ * The DR vault's access policy: who may copy into it (seed 003), and optionally a Deny that keeps recovery
+ * points, the policy and the vault out of reach of everyone but a break-glass role.
+ */
+export function drBackupVaultAccessPolicy(props: DrBackupVaultAccessPolicyProps): PolicyDocument {
+  assertPartition(props.partition);
+  const statements = [copyStatement(props.partition, props.copySources)];
+  if (props.recoveryPointProtection) statements.push(protectionStatement(props.recoveryPointProtection));
+  return policyDocument(statements);
+}

@@ -1,0 +1,251 @@
+import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
+import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vault-lock-configuration";
+import { BackupVaultNotifications } from "@cdktf/provider-aws/lib/backup-vault-notifications";
+import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { TerraformProvider, Token } from "cdktf";
+import { Construct } from "constructs";
+import { PolicyDocument, policyJson } from "../iam/policy-document";
+import { assertAccountId, assertCopyableVaultName, assertKmsKeyArn, assertPartition, DEFAULT_VAULT_COPY_ERROR } from "./backup-arns";
+import { backupNotificationTopicPolicy } from "./backup-notification-topic-policy";
+import { CopySources, drBackupVaultAccessPolicy, RecoveryPointProtection } from "./dr-backup-vault-access-policy";
+
+/**
+ * Backup Vault Lock. In compliance mode the lock becomes immutable `changeableForDays` after it is applied:
+ * from then on nobody, not even the account's root user, can shorten retention or delete the vault. In
+ * governance mode, principals allowed `backup:DeleteBackupVaultLockConfiguration` can still remove it.
+ */
+export type VaultLock =
+  | {
+      /** @default "compliance" */
+      readonly mode?: "compliance";
+      /** Days every recovery point copied into the vault is kept at least (1 to 36,500). */
+      readonly minRetentionDays: number;
+      /**
+       * Days recovery points may be kept at most (up to 36,500).
+       * @default - no maximum
+       */
+      readonly maxRetentionDays?: number;
+      /**
+       * Days before the lock becomes immutable (3 to 36,500): the time to notice a mistake and remove the lock.
+       * @default 3 - AWS's 72-hour cooling-off period, the shortest it accepts
+       */
+      readonly changeableForDays?: number;
+    }
+  | {
+      readonly mode: "governance";
+      /** Days every recovery point copied into the vault is kept at least (1 to 36,500). */
+      readonly minRetentionDays: number;
+      /**
+       * Days recovery points may be kept at most (up to 36,500).
+       * @default - no maximum
+       */
+      readonly maxRetentionDays?: number;
+    };
+
+/** Where the vault's events go. */
+export interface DrBackupVaultNotifications {
+  /**
+   * The SNS topic's name (`[A-Za-z0-9_-]`, 1 to 256 characters).
+   * @default - `<vault name>-events`
+   */
+  readonly topicName?: string;
+  /**
+   * The KMS key that encrypts the topic (ID, ARN, alias or alias ARN). A customer managed key needs
+   * {@link backupPublishesToEncryptedTopicKeyStatement} in its key policy; the AWS managed `alias/aws/sns` has a
+   * fixed policy that admits no service principal, so AWS Backup may be unable to publish to a topic it encrypts.
+   * @default "alias/aws/sns"
+   */
+  readonly kmsMasterKeyId?: string;
+  /**
+   * The events published, from {@link SUPPORTED_BACKUP_VAULT_EVENTS}.
+   * @default ["COPY_JOB_FAILED", "COPY_JOB_SUCCESSFUL"]
+   */
+  readonly events?: readonly string[];
+}
+
+/** Properties of a {@link DrBackupVault}. */
+export interface DrBackupVaultProps {
+  /** The provider of the copy region the vault is in. */
+  readonly provider: TerraformProvider;
+  readonly partition: string;
+  /** The DR account: owner of the vault and the topic. */
+  readonly accountId: string;
+  /** The vault's name (`^[a-zA-Z0-9\-\_]{2,50}$`, never the default vault). Source plans derive its ARN from it. */
+  readonly vaultName: string;
+  /** The DR key (ARN, or the token of a key of the same stack) that encrypts the copies. */
+  readonly kmsKeyArn: string;
+  /** Who may copy into the vault. */
+  readonly copySources: CopySources;
+  /**
+   * Deny deleting or shortening recovery points, changing the access policy and deleting the vault to all but a
+   * break-glass role.
+   * @default - no Deny statements
+   */
+  readonly recoveryPointProtection?: RecoveryPointProtection;
+  /** The vault lock. */
+  readonly lock: VaultLock;
+  /**
+   * The vault's event notifications, or `false` for none.
+   * @default - a topic encrypted with `alias/aws/sns` receiving COPY_JOB_FAILED and COPY_JOB_SUCCESSFUL
+   */
+  readonly notifications?: DrBackupVaultNotifications | false;
+}
+
+/** AWS Backup's limits of Backup Vault Lock (PutBackupVaultLockConfiguration). */
+export const VAULT_LOCK_LIMITS = {
+  minRetentionDays: 1,
+  maxRetentionDays: 36_500,
+  minChangeableForDays: 3,
+  maxChangeableForDays: 36_500,
+} as const;
+
+/** The events PutBackupVaultNotifications supports (the API lists others as deprecated: they never fire). */
+export const SUPPORTED_BACKUP_VAULT_EVENTS = [
+  "BACKUP_JOB_STARTED",
+  "BACKUP_JOB_COMPLETED",
+  "COPY_JOB_STARTED",
+  "COPY_JOB_SUCCESSFUL",
+  "COPY_JOB_FAILED",
+  "RESTORE_JOB_STARTED",
+  "RESTORE_JOB_COMPLETED",
+  "RECOVERY_POINT_MODIFIED",
+  "S3_BACKUP_OBJECT_FAILED",
+  "S3_RESTORE_OBJECT_FAILED",
+] as const;
+
+export const DEFAULT_VAULT_EVENTS = ["COPY_JOB_FAILED", "COPY_JOB_SUCCESSFUL"] as const;
+
+const TOPIC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
+const SNS_KEY_PATTERN =
+  /^(alias\/[a-zA-Z0-9/_-]{1,250}|arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(key|alias)\/[a-zA-Z0-9/_-]{1,250}|(mrk-)?[a-f0-9-]{32,36})$/;
+
+const isWholeNumber = (value: number) => Number.isInteger(value);
+
+/** The lock's arguments, checked against AWS Backup's ranges (with AWS's wording). */
+function lockArguments(lock: VaultLock): { minRetentionDays: number; maxRetentionDays?: number; changeableForDays?: number } {
+  const { minRetentionDays, maxRetentionDays } = lock;
+  if (!isWholeNumber(minRetentionDays) || minRetentionDays < VAULT_LOCK_LIMITS.minRetentionDays || minRetentionDays > VAULT_LOCK_LIMITS.maxRetentionDays) {
+    throw new Error(
+      `Vault lock min_retention_days must be a whole number from 1 to 36500, got ${minRetentionDays}: ` +
+        "the shortest minimum retention period you can specify is 1 day",
+    );
+  }
+  if (maxRetentionDays !== undefined) {
+    if (!isWholeNumber(maxRetentionDays) || maxRetentionDays < VAULT_LOCK_LIMITS.minRetentionDays || maxRetentionDays > VAULT_LOCK_LIMITS.maxRetentionDays) {
+      throw new Error(
+        `Vault lock max_retention_days must be a whole number from 1 to 36500, got ${maxRetentionDays}: ` +
+          "the longest maximum retention period you can specify is 36500 days (approximately 100 years)",
+      );
+    }
+    if (minRetentionDays > maxRetentionDays) {
+      throw new Error(`Vault lock min_retention_days (${minRetentionDays}) must not exceed max_retention_days (${maxRetentionDays})`);
+    }
+  }
+  const mode: string = lock.mode ?? "compliance";
+  if (mode === "governance") {
+    if ((lock as { changeableForDays?: number }).changeableForDays !== undefined) {
+      throw new Error("A governance-mode vault lock has no changeable_for_days: setting it makes the lock compliance mode");
+    }
+    return { minRetentionDays, maxRetentionDays };
+  }
+  if (mode !== "compliance") throw new Error(`Expected vault lock mode to be compliance or governance, got '${mode}'`);
+  const changeableForDays = (lock as { changeableForDays?: number }).changeableForDays ?? VAULT_LOCK_LIMITS.minChangeableForDays;
+  if (
+    !isWholeNumber(changeableForDays) ||
+    changeableForDays < VAULT_LOCK_LIMITS.minChangeableForDays ||
+    changeableForDays > VAULT_LOCK_LIMITS.maxChangeableForDays
+  ) {
+    throw new Error(
+      `Vault lock changeable_for_days must be a whole number from 3 to 36500, got ${changeableForDays}: ` +
+        "AWS Backup enforces a 72-hour cooling-off period before Vault Lock takes effect and becomes immutable. " +
+        "Therefore, you must set ChangeableForDays to 3 or greater.",
+    );
+  }
+  return { minRetentionDays, maxRetentionDays, changeableForDays };
+}
+
+function notificationSettings(vaultName: string, notifications: DrBackupVaultNotifications) {
+  const topicName = notifications.topicName ?? `${vaultName}-events`;
+  if (!TOPIC_NAME_PATTERN.test(topicName)) throw new Error(`Expected SNS topic name to match ${TOPIC_NAME_PATTERN.source}, got '${topicName}'`);
+  const kmsMasterKeyId = notifications.kmsMasterKeyId ?? "alias/aws/sns";
+  if (!Token.isUnresolved(kmsMasterKeyId) && !SNS_KEY_PATTERN.test(kmsMasterKeyId)) {
+    throw new Error(`Expected the topic's KMS key to be a key ID, key ARN, alias or alias ARN, got '${kmsMasterKeyId}'`);
+  }
+  const events = [...(notifications.events ?? DEFAULT_VAULT_EVENTS)];
+  if (events.length === 0) throw new Error("Vault notifications need at least one event");
+  for (const event of events) {
+    if (!(SUPPORTED_BACKUP_VAULT_EVENTS as readonly string[]).includes(event)) {
+      throw new Error(`Backup vault event '${event}' is not one AWS Backup supports: ${SUPPORTED_BACKUP_VAULT_EVENTS.join(", ")}`);
+    }
+  }
+  return { topicName, kmsMasterKeyId, events: [...new Set(events)].sort() };
+}
+
+/**
+ * The DR account's backup vault of one copy region (design §2c, seeds 002 and 003): encrypted with a DR key,
+ * shared with the source organization for `backup:CopyIntoBackupVault`, locked, and reporting its copy jobs.
+ */
+export class DrBackupVault extends Construct {
+  readonly vault: BackupVault;
+  /** The access policy as synthesized: what proofs and reviewers read. */
+  readonly accessPolicy: PolicyDocument;
+  readonly vaultPolicy: BackupVaultPolicy;
+  readonly lockConfiguration: BackupVaultLockConfiguration;
+  readonly topic?: SnsTopic;
+  readonly topicPolicy?: SnsTopicPolicy;
+  readonly vaultNotifications?: BackupVaultNotifications;
+
+  constructor(scope: Construct, id: string, props: DrBackupVaultProps) {
+    super(scope, id);
+    assertPartition(props.partition);
+    assertAccountId(props.accountId, "DR account ID");
+    assertCopyableVaultName(props.vaultName, "DR backup vault", DEFAULT_VAULT_COPY_ERROR);
+    assertKmsKeyArn(props.kmsKeyArn, "the DR vault's KMS key");
+    const lock = lockArguments(props.lock);
+    this.accessPolicy = drBackupVaultAccessPolicy({
+      partition: props.partition,
+      copySources: props.copySources,
+      recoveryPointProtection: props.recoveryPointProtection,
+    });
+    const notifications = props.notifications === false ? undefined : notificationSettings(props.vaultName, props.notifications ?? {});
+
+    this.vault = new BackupVault(this, "vault", {
+      provider: props.provider,
+      name: props.vaultName,
+      kmsKeyArn: props.kmsKeyArn,
+      lifecycle: { preventDestroy: true },
+    });
+    this.vaultPolicy = new BackupVaultPolicy(this, "vault-policy", {
+      provider: props.provider,
+      backupVaultName: this.vault.name,
+      policy: policyJson(this.accessPolicy),
+    });
+    this.lockConfiguration = new BackupVaultLockConfiguration(this, "vault-lock", {
+      provider: props.provider,
+      backupVaultName: this.vault.name,
+      ...lock,
+    });
+
+    if (notifications) {
+      this.topic = new SnsTopic(this, "topic", {
+        provider: props.provider,
+        name: notifications.topicName,
+        kmsMasterKeyId: notifications.kmsMasterKeyId,
+      });
+      this.topicPolicy = new SnsTopicPolicy(this, "topic-policy", {
+        provider: props.provider,
+        arn: this.topic.arn,
+        policy: policyJson(backupNotificationTopicPolicy({ topicArn: this.topic.arn, accountId: props.accountId })),
+      });
+      this.vaultNotifications = new BackupVaultNotifications(this, "vault-notifications", {
+        provider: props.provider,
+        backupVaultName: this.vault.name,
+        snsTopicArn: this.topic.arn,
+        backupVaultEvents: notifications.events,
+        dependsOn: [this.topicPolicy],
+      });
+    }
+  }
+}

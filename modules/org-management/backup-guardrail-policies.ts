@@ -1,0 +1,112 @@
+import { ORG_PATH_PATTERN } from "../backup/dr-backup-vault-access-policy";
+import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../iam/policy-document";
+
+/**
+ * Service control policies that keep AWS Backup copies where the design puts them (design §2c, seed 003
+ * "Configuring your account as a destination account"), written for the set semantics of multi-valued keys
+ * (design §5): a Deny with `ForAnyValue:...NotLike` denies a request if ANY value is outside the list, and a
+ * second Deny with `Null` covers a request without the key, which `ForAnyValue` alone would let through.
+ */
+
+/** The Organizations limit of a service control policy's size. */
+export const SCP_MAX_CHARACTERS = 5120;
+/** Organizations' wording (ConstraintViolationException, reason POLICY_CONTENT_LIMIT_EXCEEDED). */
+export const POLICY_CONTENT_LIMIT_EXCEEDED = "You attempted to create a policy that is larger than the maximum size.";
+
+/** `arn:<partition>:backup:<region or *>:<account>:backup-vault:<name, * allowed>`: the account is always concrete. */
+export const VAULT_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):backup:([a-z0-9-]+|\*):\d{12}:backup-vault:[a-zA-Z0-9\-\_\*]{1,50}$/;
+
+/**
+ * (a) Attach to the DR account: an account that leaves the organization keeps its backups out of the
+ * organization's reach, and no SCP would constrain it any more (seed 003, security considerations).
+ */
+export function denyLeaveOrganizationPolicy(): PolicyDocument {
+  return policyDocument([{ Sid: "DenyLeaveOrganization", Effect: "Deny", Action: "organizations:LeaveOrganization", Resource: "*" }]);
+}
+
+/** What the copy guardrail depends on. */
+export interface BackupCopyGuardrailProps {
+  /**
+   * The vaults copies may go to: the DR vaults, and every vault a plan copies to within its own account (a
+   * cross-region copy is a `backup:CopyFromBackupVault` too). `*` may stand for the region or part of the name.
+   */
+  readonly allowedVaultArns: readonly string[];
+  /**
+   * (c) The OU paths of the accounts copies may go to (`o-.../r-.../ou-.../`, ending in `*` for the OUs below).
+   * A copy within the source account has that account's own path as its target path: list it too.
+   * @default - no statement on `backup:CopyTargetOrgPaths`
+   */
+  readonly allowedTargetOrgPaths?: readonly string[];
+}
+
+const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
+
+/**
+ * (b) and optionally (c). Attach to the source accounts (or their OUs): `backup:CopyFromBackupVault` is denied
+ * unless every copy target is an allowed vault (and, with (c), in an allowed OU), and denied when the request
+ * names no target at all.
+ */
+export function backupCopyGuardrailPolicy(props: BackupCopyGuardrailProps): PolicyDocument {
+  if (props.allowedVaultArns.length === 0) throw new Error("The copy guardrail needs at least one allowed vault ARN");
+  for (const arn of props.allowedVaultArns) {
+    if (!VAULT_ARN_PATTERN.test(arn)) {
+      throw new Error(`Expected an allowed vault ARN like arn:aws:backup:<region>:<account>:backup-vault:<name> (matching ${VAULT_ARN_PATTERN.source}), got '${arn}'`);
+    }
+  }
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "DenyCopyToUnlistedVaults",
+      Effect: "Deny",
+      Action: "backup:CopyFromBackupVault",
+      Resource: "*",
+      Condition: { "ForAnyValue:ArnNotLike": { "backup:CopyTargets": sortedUnique(props.allowedVaultArns) } },
+    },
+    {
+      Sid: "DenyCopyWithoutTargets",
+      Effect: "Deny",
+      Action: "backup:CopyFromBackupVault",
+      Resource: "*",
+      Condition: { Null: { "backup:CopyTargets": "true" } },
+    },
+  ];
+  if (props.allowedTargetOrgPaths !== undefined) {
+    if (props.allowedTargetOrgPaths.length === 0) throw new Error("The copy guardrail's allowed target OU paths, when given, need at least one path");
+    for (const path of props.allowedTargetOrgPaths) {
+      if (!ORG_PATH_PATTERN.test(path)) {
+        throw new Error(`Expected organizational unit path like o-xxxxxxxxxx/r-xxxx/ou-xxxx-xxxxxxxx/ (matching ${ORG_PATH_PATTERN.source}), got '${path}'`);
+      }
+    }
+    statements.push(
+      {
+        Sid: "DenyCopyToUnlistedOrgPaths",
+        Effect: "Deny",
+        Action: "backup:CopyFromBackupVault",
+        Resource: "*",
+        Condition: { "ForAnyValue:StringNotLike": { "backup:CopyTargetOrgPaths": sortedUnique(props.allowedTargetOrgPaths) } },
+      },
+      {
+        Sid: "DenyCopyWithoutTargetOrgPaths",
+        Effect: "Deny",
+        Action: "backup:CopyFromBackupVault",
+        Resource: "*",
+        Condition: { Null: { "backup:CopyTargetOrgPaths": "true" } },
+      },
+    );
+  }
+  return policyDocument(statements);
+}
+
+/** The size Organizations measures: the characters of the policy as sent, here minified JSON. */
+export function scpSize(document: PolicyDocument): number {
+  return policyJson(document).length;
+}
+
+/** Throws when the SCP is over the Organizations limit of 5,120 characters. */
+export function assertScpSize(document: PolicyDocument, name: string): void {
+  const size = scpSize(document);
+  if (size > SCP_MAX_CHARACTERS) {
+    throw new Error(
+      `Service control policy '${name}' is ${size} characters of minified JSON, over the limit of ${SCP_MAX_CHARACTERS}: ${POLICY_CONTENT_LIMIT_EXCEEDED}`,
+    );
+  }
+}
