@@ -1,7 +1,21 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../modules/config/load-config";
-import { drDlmRoleName, drStackName, ebsModeOf, kmsBAliasName, kmsCAliasName, transitCopyContract, viaService } from "../modules/config/naming";
+import {
+  drDlmRoleName,
+  drStackName,
+  ebsModeOf,
+  kmsBAliasName,
+  kmsCAliasName,
+  rdsCopyContract,
+  rdsDrKeyAliasName,
+  rdsImporterRoleName,
+  transitCopyContract,
+  viaService,
+} from "../modules/config/naming";
+import { EventDrivenFunction } from "../modules/lambda/event-driven-function";
+import { RDS_SNAPSHOT_IMPORTER_ENTRY, rdsSnapshotImporterNames, rdsSnapshotImporterTriggers } from "../modules/dr-account/rds-snapshot-importer-function";
+import { rdsSnapshotImporterRolePolicy } from "../modules/dr-account/rds-snapshot-importer-role-policy";
 import { CrossAccountCopyEventPolicy, MAX_SNAPSHOT_OWNERS_PER_POLICY } from "../modules/dr-account/cross-account-copy-event-policy";
 import { dlmKeyUsePolicy } from "../modules/dr-account/dlm-key-use-policy";
 import { kmsBKeyPolicy } from "../modules/dr-account/kms-b-key-policy";
@@ -38,6 +52,7 @@ export class DrAccountStack extends SnapshotDrStack {
   readonly kmsC = new Map<string, CustomerManagedKey>();
   readonly copyEventPolicies: CrossAccountCopyEventPolicy[] = [];
   readonly dlmRole: ServiceRole;
+  readonly rdsKeys = new Map<string, CustomerManagedKey>();
 
   constructor(scope: Construct, config: SnapshotDrConfig) {
     const dr = config.drAccount;
@@ -115,6 +130,8 @@ export class DrAccountStack extends SnapshotDrStack {
       });
     }
 
+    if (config.rds.enabled) this.importRdsSnapshots(config, sourcesByRegion);
+
     // A snapshot is shared in its source region, and only an event policy of that region sees the share.
     this.node.addValidation({
       validate: () => {
@@ -126,5 +143,72 @@ export class DrAccountStack extends SnapshotDrStack {
         );
       },
     });
+  }
+
+  /**
+   * RDS and Aurora (seed 004, DR side): in every region where source accounts share, a DR key of its own and
+   * the importer, which copies the shared snapshots under it (and to a copy region under KMS-C) so that the
+   * DR account owns them. An encrypted shared snapshot is copied in its own region first.
+   */
+  private importRdsSnapshots(config: SnapshotDrConfig, sourcesByRegion: ReadonlyMap<string, string[]>): void {
+    const dr = config.drAccount;
+    const names = rdsSnapshotImporterNames(config.namePrefix);
+    const contract = rdsCopyContract(config);
+    const secondaryOf = (region: string) =>
+      config.rds.copyToSecondaryRegion ? dr.copyRegions.find((copyRegion) => copyRegion !== region) : undefined;
+    const role = new ServiceRole(this, "rds-snapshot-importer-role", {
+      provider: this.homeProvider,
+      roleName: rdsImporterRoleName(config),
+      servicePrincipal: "lambda.amazonaws.com",
+      description: "Copies RDS and Aurora snapshots shared by the source accounts into DR-owned copies",
+      inlinePolicies: {
+        "rds-snapshot-importer": rdsSnapshotImporterRolePolicy({
+          partition: config.partition,
+          drAccountId: dr.id,
+          sourceAccountsByRegion: sourcesByRegion,
+          copyRegions: dr.copyRegions,
+          rdsViaService: (region) => viaService(config, "rds", region),
+          importPrefix: contract.importPrefix,
+          importTagKey: contract.importTagKey,
+          importTagValue: contract.markerValue,
+          functionNames: names,
+        }),
+      },
+    });
+    for (const [region, accountIds] of sourcesByRegion) {
+      const key = new CustomerManagedKey(this, `rds-dr-key-${region}`, {
+        provider: this.providerFor(region),
+        description: `${config.namePrefix}: the DR account's own RDS and Aurora snapshot copies (internal only)`,
+        aliasName: rdsDrKeyAliasName(config),
+        policy: kmsCKeyPolicy({ partition: config.partition, drAccountId: dr.id }),
+      });
+      this.rdsKeys.set(region, key);
+      const secondary = secondaryOf(region);
+      new EventDrivenFunction(this, `rds-snapshot-importer-${region}`, {
+        provider: this.providerFor(region),
+        partition: config.partition,
+        accountId: dr.id,
+        region,
+        names,
+        description: "Copies RDS and Aurora snapshots shared by the source accounts into DR-owned copies",
+        entry: RDS_SNAPSHOT_IMPORTER_ENTRY,
+        triggers: rdsSnapshotImporterTriggers(names),
+        roleArn: role.role.arn,
+        dependsOn: role.inlinePolicyResources,
+        timeoutSeconds: 900,
+        // Lambda allows 4 KB of environment in all: the accounts of a region go into the package.
+        extraFiles: [{ name: "source-account-ids.txt", data: Buffer.from(`${accountIds.join(",")}\n`) }],
+        environment: {
+          DR_ACCOUNT_ID: dr.id,
+          SOURCE_ACCOUNT_IDS_FILE: "source-account-ids.txt",
+          DR_KMS_KEY_ARN: key.key.arn,
+          ...(secondary ? { SECONDARY_REGION: secondary, SECONDARY_KMS_KEY_ARN: this.kmsC.get(secondary)!.key.arn } : {}),
+          RETENTION_DAYS: String(config.rds.retentionDays),
+          IMPORT_TAG_KEY: contract.importTagKey,
+          IMPORT_TAG_VALUE: contract.markerValue,
+          IMPORT_PREFIX: contract.importPrefix,
+        },
+      });
+    }
   }
 }

@@ -5,6 +5,9 @@ import {
   ebsModeOf,
   kmsAAliasName,
   kmsBAliasArn,
+  rdsCopierRoleName,
+  rdsCopyContract,
+  rdsSourceKeyAliasName,
   roleArn,
   snapshotCopierRoleName,
   sourceDlmRoleName,
@@ -17,6 +20,9 @@ import { ServiceRole } from "../modules/iam/service-role";
 import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
 import { EbsSnapshotPolicy } from "../modules/source-account/ebs-snapshot-policy";
 import { kmsAKeyPolicy, KmsAKeyPolicyProps, kmsASharingStatements } from "../modules/source-account/kms-a-key-policy";
+import { RDS_SNAPSHOT_COPIER_ENTRY, rdsSnapshotCopierNames, rdsSnapshotCopierTriggers } from "../modules/source-account/rds-snapshot-copier-function";
+import { rdsSnapshotCopierRolePolicy } from "../modules/source-account/rds-snapshot-copier-role-policy";
+import { rdsSourceKeyPolicy } from "../modules/source-account/rds-source-key-policy";
 import { snapshotCopierRolePolicy } from "../modules/source-account/snapshot-copier-role-policy";
 import { EventDrivenFunction } from "../modules/lambda/event-driven-function";
 import { SNAPSHOT_COPIER_ENTRY, snapshotCopierNames, snapshotCopierTriggers } from "../modules/source-account/snapshot-copier-function";
@@ -35,6 +41,7 @@ export class SourceAccountStack extends SnapshotDrStack {
   readonly snapshotPolicies = new Map<string, EbsSnapshotPolicy>();
   readonly automations = new Map<string, EventDrivenFunction>();
   readonly kmsA = new Map<string, CustomerManagedKey>();
+  readonly rdsKeys = new Map<string, CustomerManagedKey>();
   readonly copierRole?: ServiceRole;
   readonly dlmRole: ServiceRole;
 
@@ -53,6 +60,72 @@ export class SourceAccountStack extends SnapshotDrStack {
       this.shareSnapshots(config, account);
     } else {
       this.copierRole = this.reencryptSnapshots(config, account);
+    }
+    if (config.rds.enabled) this.copyRdsSnapshots(config, account);
+  }
+
+  /**
+   * RDS and Aurora (seed 004, source side): a custom key per region that the DR account may use through RDS,
+   * and the RDS copier, which copies selected snapshots under it and shares the copies with the DR account.
+   */
+  private copyRdsSnapshots(config: SnapshotDrConfig, account: SourceAccount): void {
+    const partition = config.partition;
+    const names = rdsSnapshotCopierNames(config.namePrefix);
+    const contract = rdsCopyContract(config);
+    const role = new ServiceRole(this, "rds-snapshot-copier-role", {
+      provider: this.homeProvider,
+      roleName: rdsCopierRoleName(config),
+      servicePrincipal: "lambda.amazonaws.com",
+      description: "Copies DR-selected RDS and Aurora snapshots under the custom key and shares them with the DR account",
+      inlinePolicies: {
+        "rds-snapshot-copier": rdsSnapshotCopierRolePolicy({
+          partition,
+          sourceAccountId: account.id,
+          regions: this.regions,
+          rdsViaServices: this.regions.map((region) => viaService(config, "rds", region)),
+          transitPrefix: contract.transitPrefix,
+          transitTagKey: contract.transitTagKey,
+          transitTagValue: contract.markerValue,
+          functionNames: names,
+        }),
+      },
+    });
+    for (const region of this.regions) {
+      const key = new CustomerManagedKey(this, `rds-source-key-${region}`, {
+        provider: this.providerFor(region),
+        description: `${config.namePrefix}: RDS and Aurora snapshot copies shared with the DR account`,
+        aliasName: rdsSourceKeyAliasName(config),
+        policy: rdsSourceKeyPolicy({
+          partition,
+          sourceAccountId: account.id,
+          drAccountId: config.drAccount.id,
+          rdsViaService: viaService(config, "rds", region),
+        }),
+      });
+      this.rdsKeys.set(region, key);
+      new EventDrivenFunction(this, `rds-snapshot-copier-${region}`, {
+        provider: this.providerFor(region),
+        partition,
+        accountId: account.id,
+        region,
+        names,
+        description: "Copies DR-selected RDS and Aurora snapshots under the custom key and shares them with the DR account",
+        entry: RDS_SNAPSHOT_COPIER_ENTRY,
+        triggers: rdsSnapshotCopierTriggers(names),
+        roleArn: role.role.arn,
+        dependsOn: role.inlinePolicyResources,
+        environment: {
+          DR_ACCOUNT_ID: config.drAccount.id,
+          SOURCE_ACCOUNT_ID: account.id,
+          RDS_KMS_KEY_ARN: key.key.arn,
+          SELECTION_TAG_KEY: config.rds.selectionTag.key,
+          SELECTION_TAG_VALUE: config.rds.selectionTag.value,
+          TRANSIT_TAG_KEY: contract.transitTagKey,
+          TRANSIT_TAG_VALUE: contract.markerValue,
+          TRANSIT_RETENTION_HOURS: String(config.rds.transitCopyRetentionHours),
+          TRANSIT_PREFIX: contract.transitPrefix,
+        },
+      });
     }
   }
 

@@ -195,7 +195,22 @@ describe("configuration validation", () => {
     ],
     ["a zero unshare interval", (c) => (c.ebs = { mode: "share", unshareAfter: { interval: 0, unit: "DAYS" } }), "ebs.unshareAfter.interval: must be at least 1"],
     ["AWS Backup (not built yet)", (c) => (c.backup = { enabled: true }), "backup.enabled: AWS Backup copies are not supported yet; set it to false"],
-    ["RDS (not built yet)", (c) => (c.rds = { enabled: true }), "rds.enabled: RDS snapshot copies are not supported yet; set it to false"],
+    [
+      "the default aws/rds key for RDS copies",
+      (c) => (c.rds = { enabled: true, kmsKeyAlias: "alias/aws/rds" }),
+      "rds.kmsKeyAlias: You can't share a snapshot that's encrypted with the default AWS KMS key; leave it unset so that a customer managed key is created",
+    ],
+    [
+      "RDS transit copies kept as long as the DR copies",
+      (c) => (c.rds = { enabled: true, transitCopyRetentionHours: 48, retentionDays: 2 }),
+      "rds.transitCopyRetentionHours: must be less than rds.retentionDays × 24 (48): a transit copy still shared after the DR copy expired would be imported again",
+    ],
+    [
+      "RDS copies to a second region with custom option groups",
+      (c) => (c.rds = { enabled: true, copyToSecondaryRegion: true, usesCustomOptionGroups: true }),
+      "rds.copyToSecondaryRegion: copying Amazon RDS custom option groups across AWS Regions is not supported",
+    ],
+    ["an RDS retention over 100 years", (c) => (c.rds = { enabled: true, retentionDays: 36501 }), "rds.retentionDays: must be at most 36500"],
   ])("rejects %s", (_what, mutate, expected) => {
     // GIVEN a configuration with one problem
     // WHEN it is validated

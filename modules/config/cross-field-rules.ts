@@ -93,7 +93,22 @@ export function crossFieldProblems(config: ParsedConfig): ConfigProblem[] {
     problem("backend.region", `region '${config.backend.region}' is not in partition '${config.partition}'`);
   }
   if (config.backup.enabled) problem("backup.enabled", "AWS Backup copies are not supported yet; set it to false");
-  if (config.rds.enabled) problem("rds.enabled", "RDS snapshot copies are not supported yet; set it to false");
+  const rds = config.rds;
+  if (rds.kmsKeyAlias === "alias/aws/rds") {
+    problem(
+      "rds.kmsKeyAlias",
+      "You can't share a snapshot that's encrypted with the default AWS KMS key; leave it unset so that a customer managed key is created",
+    );
+  }
+  if (rds.enabled && rds.transitCopyRetentionHours >= rds.retentionDays * 24) {
+    problem(
+      "rds.transitCopyRetentionHours",
+      `must be less than rds.retentionDays × 24 (${rds.retentionDays * 24}): a transit copy still shared after the DR copy expired would be imported again`,
+    );
+  }
+  if (rds.enabled && rds.copyToSecondaryRegion && rds.usesCustomOptionGroups) {
+    problem("rds.copyToSecondaryRegion", "copying Amazon RDS custom option groups across AWS Regions is not supported");
+  }
 
   return problems;
 }

@@ -14,6 +14,23 @@ export const partitionOf = (config: SnapshotDrConfig) => config.partition as Par
 
 export const kmsBAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/kms-b`;
 export const kmsCAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/kms-c`;
+/** RDS: the source accounts' custom key for DR copies, and the DR account's key for its own RDS copies. */
+export const rdsSourceKeyAliasName = (config: SnapshotDrConfig) => config.rds.kmsKeyAlias ?? `alias/${config.namePrefix}/rds-source`;
+export const rdsDrKeyAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/rds-dr`;
+export const rdsCopierRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}-rds-snapshot-copier`;
+export const rdsImporterRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}-rds-snapshot-importer`;
+
+/** RDS identifiers of transit copies (source) and imported copies (DR), and the tags that mark them. */
+export function rdsCopyContract(config: SnapshotDrConfig) {
+  return {
+    transitPrefix: `${config.namePrefix}-dr-`,
+    transitTagKey: `${config.namePrefix}:rds-transit-copy`,
+    importPrefix: `${config.namePrefix}-import-`,
+    importTagKey: `${config.namePrefix}:rds-dr-copy`,
+    markerValue: "true",
+  };
+}
+
 /** `share` mode: the source account's key for the protected volumes. */
 export const kmsAAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/kms-a`;
 

@@ -164,6 +164,33 @@ export const ebsSchema = z
   })
   .strict();
 
+export const rdsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** DB instances and clusters with this tag (and their snapshots) are copied to the DR account. */
+    selectionTag: z
+      .object({ key: tagKey, value: tagValue })
+      .strict()
+      .default({ key: "snapshot-dr:protect", value: "true" }),
+    /**
+     * The key the source copies are made under. Only a customer managed key can be shared; the default is the
+     * key this project creates in every region.
+     */
+    kmsKeyAlias: z
+      .string()
+      .regex(/^alias\/[a-zA-Z0-9/_-]{1,250}$/, "expected a KMS alias name (alias/...)")
+      .optional(),
+    /** How long the source account keeps its shared transit copies. */
+    transitCopyRetentionHours: z.number().int("must be a whole number").min(1, "must be at least 1").max(720, "must be at most 720 (30 days)").default(48),
+    /** How long the DR account keeps its own copies. */
+    retentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").default(35),
+    /** Also copy each DR copy to the DR account's first copy region (or second, when it is the same region). */
+    copyToSecondaryRegion: z.boolean().default(false),
+    /** Whether the protected databases use custom option groups (not copied across regions). */
+    usesCustomOptionGroups: z.boolean().default(false),
+  })
+  .strict();
+
 const s3BackendSchema = z
   .object({
     type: z.literal("s3"),
@@ -213,7 +240,7 @@ export const configSchema = z
     sourceAccounts: z.array(sourceAccountSchema).min(1, "at least one source account is required"),
     ebs: ebsSchema.default({}),
     backup: z.object({ enabled: z.boolean().default(false) }).passthrough().default({}),
-    rds: z.object({ enabled: z.boolean().default(false) }).passthrough().default({}),
+    rds: rdsSchema.default({}),
   })
   .strict();
 

@@ -1,0 +1,23 @@
+import type { FunctionNames, FunctionTrigger } from "../lambda/event-driven-function";
+
+export const RDS_SNAPSHOT_IMPORTER_ENTRY = "modules/dr-account/rds-snapshot-importer/handler.ts";
+
+export function rdsSnapshotImporterNames(namePrefix: string): FunctionNames & { hourlyRuleName: string } {
+  return {
+    functionName: `${namePrefix}-rds-snapshot-importer`,
+    deadLetterQueueName: `${namePrefix}-rds-snapshot-importer-dlq`,
+    hourlyRuleName: `${namePrefix}-rds-snapshot-import`,
+  };
+}
+
+/** Sharing a snapshot raises no event in the target account: the importer looks every hour. */
+export function rdsSnapshotImporterTriggers(names: ReturnType<typeof rdsSnapshotImporterNames>): FunctionTrigger[] {
+  return [
+    {
+      id: "hourly",
+      ruleName: names.hourlyRuleName,
+      description: "Hourly import of RDS snapshots shared by the source accounts",
+      scheduleExpression: "rate(1 hour)",
+    },
+  ];
+}
