@@ -1,7 +1,12 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../modules/config/load-config";
+import { DrBackupVault } from "../modules/backup/dr-backup-vault";
+import type { CopySources } from "../modules/backup/dr-backup-vault-access-policy";
 import {
+  backupDrKeyAliasName,
+  backupDrVaultName,
+  backupEnabledFor,
   drDlmRoleName,
   drStackName,
   ebsModeOf,
@@ -10,6 +15,7 @@ import {
   rdsCopyContract,
   rdsDrKeyAliasName,
   rdsImporterRoleName,
+  roleArn,
   transitCopyContract,
   viaService,
 } from "../modules/config/naming";
@@ -131,6 +137,8 @@ export class DrAccountStack extends SnapshotDrStack {
     }
 
     if (config.rds.enabled) this.importRdsSnapshots(config, sourcesByRegion);
+    const backupAccounts = config.sourceAccounts.filter((account) => backupEnabledFor(config, account));
+    if (backupAccounts.length > 0) this.receiveBackupCopies(config, backupAccounts.map((account) => account.id));
 
     // A snapshot is shared in its source region, and only an event policy of that region sees the share.
     this.node.addValidation({
@@ -143,6 +151,53 @@ export class DrAccountStack extends SnapshotDrStack {
         );
       },
     });
+  }
+
+  /**
+   * AWS Backup (seeds 002 and 003, DR side): in every copy region a vault (never the default one) under a DR
+   * key, open to copies from the organization, listed OUs or listed accounts, locked, and reporting copy jobs.
+   */
+  private receiveBackupCopies(config: SnapshotDrConfig, backupAccountIds: readonly string[]): void {
+    const backup = config.backup;
+    const dr = config.drAccount;
+    const copySources: CopySources =
+      backup.copySources.type === "organization"
+        ? { kind: "organizations", organizationIds: [dr.organizationId] }
+        : backup.copySources.type === "organizationalUnits"
+          ? { kind: "organizationalUnits", orgPaths: backup.copySources.orgPaths }
+          : { kind: "accounts", accountIds: backupAccountIds };
+    const lock = backup.vaultLock;
+    for (const region of dr.copyRegions) {
+      const key = new CustomerManagedKey(this, `backup-dr-key-${region}`, {
+        provider: this.providerFor(region),
+        description: `${config.namePrefix}: the DR account's backup vault (internal only)`,
+        aliasName: backupDrKeyAliasName(config),
+        policy: kmsCKeyPolicy({ partition: config.partition, drAccountId: dr.id }),
+      });
+      const vault = new DrBackupVault(this, `backup-vault-${region}`, {
+        provider: this.providerFor(region),
+        partition: config.partition,
+        accountId: dr.id,
+        vaultName: backupDrVaultName(config),
+        kmsKeyArn: key.key.arn,
+        copySources,
+        lock:
+          lock.mode === "governance"
+            ? { mode: "governance", minRetentionDays: lock.minRetentionDays, maxRetentionDays: lock.maxRetentionDays }
+            : { mode: "compliance", minRetentionDays: lock.minRetentionDays, maxRetentionDays: lock.maxRetentionDays, changeableForDays: lock.changeableForDays },
+        ...(backup.breakGlassRoleArn
+          ? {
+              recoveryPointProtection: {
+                breakGlassRoleArn: backup.breakGlassRoleArn,
+                // Terraform itself must still be able to update the vault policy.
+                additionalExemptRoleArns: [roleArn(config, dr.id, config.deployRoleName)],
+              },
+            }
+          : {}),
+        notifications: backup.notifications ? {} : false,
+      });
+      new TerraformOutput(this, outputId("backup_vault_arn", region), { value: vault.vault.arn });
+    }
   }
 
   /**

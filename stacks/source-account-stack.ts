@@ -2,6 +2,13 @@ import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../modules/config/load-config";
 import { Annotations } from "cdktf";
 import {
+  backupDrVaultName,
+  backupDrVaultRegion,
+  backupEnabledFor,
+  backupPlanName,
+  backupServiceRoleName,
+  backupSourceKeyAliasName,
+  backupSourceVaultName,
   ebsModeOf,
   kmsAAliasName,
   kmsBAliasArn,
@@ -15,6 +22,8 @@ import {
   transitCopyContract,
   viaService,
 } from "../modules/config/naming";
+import { SourceBackupPlan } from "../modules/backup/source-backup-plan";
+import { sourceBackupKeyPolicy } from "../modules/backup/source-backup-key-policy";
 import { policyDocument, policyJson } from "../modules/iam/policy-document";
 import { ServiceRole } from "../modules/iam/service-role";
 import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
@@ -62,6 +71,59 @@ export class SourceAccountStack extends SnapshotDrStack {
       this.copierRole = this.reencryptSnapshots(config, account);
     }
     if (config.rds.enabled) this.copyRdsSnapshots(config, account);
+    if (backupEnabledFor(config, account)) this.backUpToDrVault(config, account);
+  }
+
+  /**
+   * AWS Backup (seeds 002 and 003, source side): per region a vault under a key the DR account may use, and a
+   * plan whose rules copy every recovery point into the DR vault (and optionally another region's vault).
+   */
+  private backUpToDrVault(config: SnapshotDrConfig, account: SourceAccount): void {
+    const backup = config.backup;
+    const drVault = backupDrVaultName(config);
+    const sourceVault = backupSourceVaultName(config);
+    let roleArnOfFirstPlan: string | undefined;
+    for (const region of this.regions) {
+      const key = new CustomerManagedKey(this, `backup-source-key-${region}`, {
+        provider: this.providerFor(region),
+        description: `${config.namePrefix}: AWS Backup vault whose recovery points are copied to the DR account`,
+        aliasName: backupSourceKeyAliasName(config),
+        policy: sourceBackupKeyPolicy({ partition: config.partition, sourceAccountId: account.id, drAccountId: config.drAccount.id }),
+      });
+      const plan = new SourceBackupPlan(this, `backup-plan-${region}`, {
+        provider: this.providerFor(region),
+        partition: config.partition,
+        accountId: account.id,
+        region,
+        planName: backupPlanName(config),
+        vaultName: sourceVault,
+        kmsKeyArn: key.key.arn,
+        rules: backup.rules.map((rule) => ({
+          ruleName: rule.name,
+          schedule: rule.schedule,
+          ...(rule.startWindowMinutes !== undefined ? { startWindowMinutes: rule.startWindowMinutes } : {}),
+          ...(rule.completionWindowMinutes !== undefined ? { completionWindowMinutes: rule.completionWindowMinutes } : {}),
+          lifecycle: rule.lifecycle,
+          recoveryPointTags: { [`${config.namePrefix}:backup-rule`]: rule.name },
+          copyActions: [
+            {
+              accountId: config.drAccount.id,
+              region: backupDrVaultRegion(config, region),
+              vaultName: drVault,
+              lifecycle: rule.drCopyLifecycle ?? { deleteAfterDays: rule.lifecycle.deleteAfterDays },
+              vaultLock: { minRetentionDays: backup.vaultLock.minRetentionDays, maxRetentionDays: backup.vaultLock.maxRetentionDays },
+            },
+            ...(rule.copyToRegion && rule.copyToRegion.region !== region
+              ? [{ accountId: account.id, region: rule.copyToRegion.region, vaultName: sourceVault, lifecycle: rule.copyToRegion.lifecycle ?? rule.lifecycle }]
+              : []),
+          ],
+        })),
+        selection: { by: "resources", resourceTypes: backup.selection.resourceTypes, requiredTags: backup.selection.tags },
+        role: roleArnOfFirstPlan ? { kind: "existing", roleArn: roleArnOfFirstPlan } : { kind: "create", roleName: backupServiceRoleName(config) },
+        rdsCrossRegionAndAccountSupported: backup.rdsCrossRegionAndAccountSupported,
+      });
+      roleArnOfFirstPlan ??= plan.roleArn;
+    }
   }
 
   /**

@@ -21,6 +21,12 @@ function validConfig(): RawConfig {
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** Turns AWS Backup on, with the DR account in the sources' organization (AWS Backup copies within one). */
+function withBackup(config: Mutable, backup: Record<string, unknown>): void {
+  config.drAccount.organizationId = "o-aaaaaaaaaa";
+  config.backup = { enabled: true, ...backup };
+}
+
 /** The problems reported for a configuration, as `path: message` lines. */
 function problemsOf(mutate: (config: Mutable) => void): string[] {
   const config = structuredClone(validConfig()) as Mutable;
@@ -194,7 +200,75 @@ describe("configuration validation", () => {
       "sourceAccounts[0].ebs.kmsKeyArns.us-east-1: existing keys are used only in mode 'share'",
     ],
     ["a zero unshare interval", (c) => (c.ebs = { mode: "share", unshareAfter: { interval: 0, unit: "DAYS" } }), "ebs.unshareAfter.interval: must be at least 1"],
-    ["AWS Backup (not built yet)", (c) => (c.backup = { enabled: true }), "backup.enabled: AWS Backup copies are not supported yet; set it to false"],
+    [
+      "AWS Backup for a source account of another organization",
+      (c) => {
+        withBackup(c, {});
+        c.sourceAccounts[1].organizationId = "o-bbbbbbbbbb";
+      },
+      "sourceAccounts[1].organizationId: Copy job failed. Both source and destination account must be a member of the same organization. (AWS Backup copies within one organization: 333333333333 is in o-bbbbbbbbbb, the DR account in o-aaaaaaaaaa; set sourceAccounts[1].backup.enabled: false)",
+    ],
+    [
+      "the default backup vault as the DR vault",
+      (c) => (c.backup = { drVaultName: "Default" }),
+      "backup.drVaultName: The destination vault cannot be the default vault",
+    ],
+    [
+      "a backup vault name with a space",
+      (c) => (c.backup = { sourceVaultName: "my vault" }),
+      "backup.sourceVaultName: expected a backup vault name: 2 to 50 letters, digits, '-' or '_'",
+    ],
+    [
+      "deletion less than 90 days after cold storage",
+      (c) => withBackup(c, { rules: [{ name: "r", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfterDays: 100, coldStorageAfterDays: 30 } }] }),
+      "backup.rules[0].lifecycle.deleteAfterDays: must be at least coldStorageAfterDays + 90 (120): Backups transitioned to cold storage must be stored in cold storage for a minimum of 90 days",
+    ],
+    [
+      "a cold tier on the cross-account copy",
+      (c) =>
+        withBackup(c, {
+          rules: [{ name: "r", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfterDays: 200 }, drCopyLifecycle: { deleteAfterDays: 200, coldStorageAfterDays: 30 } }],
+        }),
+      "backup.rules[0].drCopyLifecycle.coldStorageAfterDays: cross-account copies cannot be transitioned to cold storage by the copy rule",
+    ],
+    ["a vault lock retention over 100 years", (c) => (c.backup = { vaultLock: { minRetentionDays: 36501 } }), "backup.vaultLock.minRetentionDays: must be at most 36500"],
+    ["a vault lock changeable for less than 3 days", (c) => (c.backup = { vaultLock: { changeableForDays: 2 } }), "backup.vaultLock.changeableForDays: must be at least 3"],
+    [
+      "a vault lock whose maximum is below its minimum",
+      (c) => withBackup(c, { vaultLock: { minRetentionDays: 30, maxRetentionDays: 7 } }),
+      "backup.vaultLock.maxRetentionDays: must be at least minRetentionDays (30)",
+    ],
+    ["a backup plan without rules", (c) => (c.backup = { rules: [] }), "backup.rules: A backup plan must have at least 1 rule"],
+    [
+      "an invalid backup rule name",
+      (c) => (c.backup = { rules: [{ name: "daily backup", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfterDays: 7 } }] }),
+      "backup.rules[0].name: expected a rule name: 1 to 50 letters, digits, '-', '_' or '.'",
+    ],
+    [
+      "a start window under an hour",
+      (c) => (c.backup = { rules: [{ name: "r", schedule: "cron(0 5 ? * * *)", startWindowMinutes: 30, lifecycle: { deleteAfterDays: 7 } }] }),
+      "backup.rules[0].startWindowMinutes: must be at least 60",
+    ],
+    [
+      "RDS copied cross-Region and cross-account in one plan",
+      (c) => withBackup(c, { selection: { resourceTypes: ["RDS"] } }),
+      "sourceAccounts[1].regions[0]: Amazon RDS and Aurora support cross-Region backup, or cross-account backup, but not both in the same backup plan (eu-west-1 has no DR vault, so its copies to us-east-1 would be both)",
+    ],
+    [
+      "DynamoDB copied cross-Region",
+      (c) => withBackup(c, { selection: { resourceTypes: ["DynamoDB"] } }),
+      "sourceAccounts[1].regions[0]: DynamoDB does not support cross-Region backup (eu-west-1 has no DR vault; copies would go to us-east-1)",
+    ],
+    [
+      "a copy to a region an account does not use",
+      (c) => withBackup(c, { rules: [{ name: "r", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfterDays: 7 }, copyToRegion: { region: "eu-west-1" } }] }),
+      "backup.rules[0].copyToRegion.region: the copy goes to the account's own vault in eu-west-1, which only accounts with that region have (not 111111111111)",
+    ],
+    [
+      "an OU path outside the DR account's organization",
+      (c) => withBackup(c, { copySources: { type: "organizationalUnits", orgPaths: ["o-cccccccccc/r-abcd/ou-abcd-12345678/"] } }),
+      "backup.copySources.orgPaths: every OU path must be in the DR account's organization o-aaaaaaaaaa",
+    ],
     [
       "the default aws/rds key for RDS copies",
       (c) => (c.rds = { enabled: true, kmsKeyAlias: "alias/aws/rds" }),

@@ -92,7 +92,8 @@ export function crossFieldProblems(config: ParsedConfig): ConfigProblem[] {
   if (config.backend.type === "s3" && !isRegionInPartition(config.backend.region, config.partition)) {
     problem("backend.region", `region '${config.backend.region}' is not in partition '${config.partition}'`);
   }
-  if (config.backup.enabled) problem("backup.enabled", "AWS Backup copies are not supported yet; set it to false");
+  backupProblems(config, problem);
+
   const rds = config.rds;
   if (rds.kmsKeyAlias === "alias/aws/rds") {
     problem(
@@ -112,3 +113,95 @@ export function crossFieldProblems(config: ParsedConfig): ConfigProblem[] {
 
   return problems;
 }
+
+/** Seed 002 and 003's limits on AWS Backup copies, checked before any plan is written. */
+function backupProblems(config: ParsedConfig, problem: (path: string, message: string) => void): void {
+  const backup = config.backup;
+  const accounts = config.sourceAccounts
+    .map((account, index) => ({ account, index }))
+    .filter(({ account }) => account.backup.enabled ?? backup.enabled);
+  if (accounts.length === 0) return;
+
+  for (const { account, index } of accounts) {
+    if (account.organizationId !== config.drAccount.organizationId) {
+      problem(
+        `sourceAccounts[${index}].organizationId`,
+        "Copy job failed. Both source and destination account must be a member of the same organization. " +
+          `(AWS Backup copies within one organization: ${account.id} is in ${account.organizationId}, the DR account in ${config.drAccount.organizationId}; set sourceAccounts[${index}].backup.enabled: false)`,
+      );
+    }
+  }
+
+  const lock = backup.vaultLock;
+  if (lock.maxRetentionDays !== undefined && lock.maxRetentionDays < lock.minRetentionDays) {
+    problem("backup.vaultLock.maxRetentionDays", `must be at least minRetentionDays (${lock.minRetentionDays})`);
+  }
+  if (lock.mode === "governance" && lock.changeableForDays !== undefined) {
+    problem("backup.vaultLock.changeableForDays", "applies to compliance mode only (a governance lock stays changeable)");
+  }
+
+  const types = new Set<string>(backup.selection.resourceTypes);
+  const mayCopyRds = types.has("RDS") || types.has("Aurora");
+  const mayCopyDynamoDb = types.has("DynamoDB");
+  const crossRegionSources = accounts.flatMap(({ account, index }) =>
+    account.regions
+      .map((region, regionIndex) => ({ region, path: `sourceAccounts[${index}].regions[${regionIndex}]` }))
+      .filter(({ region }) => !config.drAccount.copyRegions.includes(region)),
+  );
+
+  const checkLifecycle = (path: string, lifecycle: { deleteAfterDays: number; coldStorageAfterDays?: number }) => {
+    if (lifecycle.coldStorageAfterDays !== undefined && lifecycle.deleteAfterDays < lifecycle.coldStorageAfterDays + 90) {
+      problem(
+        `${path}.deleteAfterDays`,
+        `must be at least coldStorageAfterDays + 90 (${lifecycle.coldStorageAfterDays + 90}): Backups transitioned to cold storage must be stored in cold storage for a minimum of 90 days`,
+      );
+    }
+  };
+  backup.rules.forEach((rule, index) => {
+    const path = `backup.rules[${index}]`;
+    if (backup.rules.findIndex((other) => other.name === rule.name) !== index) problem(`${path}.name`, `duplicate rule name '${rule.name}'`);
+    checkLifecycle(`${path}.lifecycle`, rule.lifecycle);
+    if (rule.drCopyLifecycle?.coldStorageAfterDays !== undefined) {
+      problem(`${path}.drCopyLifecycle.coldStorageAfterDays`, "cross-account copies cannot be transitioned to cold storage by the copy rule");
+    }
+    if (rule.drCopyLifecycle) checkLifecycle(`${path}.drCopyLifecycle`, rule.drCopyLifecycle);
+    if (rule.copyToRegion?.lifecycle) checkLifecycle(`${path}.copyToRegion.lifecycle`, rule.copyToRegion.lifecycle);
+    if (rule.copyToRegion && !isRegionInPartition(rule.copyToRegion.region, config.partition)) {
+      problem(`${path}.copyToRegion.region`, `region '${rule.copyToRegion.region}' is not in partition '${config.partition}'`);
+    }
+    if (rule.copyToRegion) {
+      const missing = accounts.filter(({ account }) => !account.regions.includes(rule.copyToRegion!.region));
+      if (missing.length > 0) {
+        problem(
+          `${path}.copyToRegion.region`,
+          `the copy goes to the account's own vault in ${rule.copyToRegion.region}, which only accounts with that region have (not ${missing.map(({ account }) => account.id).join(", ")})`,
+        );
+      }
+    }
+    if (
+      rule.startWindowMinutes !== undefined &&
+      rule.completionWindowMinutes !== undefined &&
+      rule.completionWindowMinutes < rule.startWindowMinutes + 60
+    ) {
+      problem(`${path}.completionWindowMinutes`, `must be at least startWindowMinutes + 60 (${rule.startWindowMinutes + 60})`);
+    }
+    if (rule.copyToRegion && mayCopyRds && !backup.rdsCrossRegionAndAccountSupported) {
+      problem(`${path}.copyToRegion`, `${RDS_RULE} (the plan already copies to the DR account)`);
+    }
+    if (rule.copyToRegion && mayCopyDynamoDb) problem(`${path}.copyToRegion`, DYNAMODB_RULE);
+  });
+
+  for (const { region, path } of crossRegionSources) {
+    const vaultRegion = config.drAccount.copyRegions[0];
+    if (mayCopyRds && !backup.rdsCrossRegionAndAccountSupported) {
+      problem(path, `${RDS_RULE} (${region} has no DR vault, so its copies to ${vaultRegion} would be both)`);
+    }
+    if (mayCopyDynamoDb) problem(path, `${DYNAMODB_RULE} (${region} has no DR vault; copies would go to ${vaultRegion})`);
+  }
+  if (backup.copySources.type === "organizationalUnits" && !backup.copySources.orgPaths.every((path) => path.startsWith(`${config.drAccount.organizationId}/`))) {
+    problem("backup.copySources.orgPaths", `every OU path must be in the DR account's organization ${config.drAccount.organizationId}`);
+  }
+}
+
+const RDS_RULE = "Amazon RDS and Aurora support cross-Region backup, or cross-account backup, but not both in the same backup plan";
+const DYNAMODB_RULE = "DynamoDB does not support cross-Region backup";

@@ -31,6 +31,24 @@ export function rdsCopyContract(config: SnapshotDrConfig) {
   };
 }
 
+/** AWS Backup: the vaults, the keys that encrypt them, and the service role of the source plans. */
+export const backupDrVaultName = (config: SnapshotDrConfig) => config.backup.drVaultName ?? `${config.namePrefix}-dr`;
+export const backupSourceVaultName = (config: SnapshotDrConfig) => config.backup.sourceVaultName ?? `${config.namePrefix}-source`;
+export const backupDrKeyAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/backup-dr`;
+export const backupSourceKeyAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/backup-source`;
+export const backupServiceRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}-backup`;
+export const backupPlanName = (config: SnapshotDrConfig) => `${config.namePrefix}-dr`;
+
+/** Whether AWS Backup copies this account's recovery points to the DR account. */
+export const backupEnabledFor = (config: SnapshotDrConfig, account: SourceAccount) => account.backup.enabled ?? config.backup.enabled;
+
+/** The DR vault a source region copies into: the same region when it holds a DR vault, else the first copy region. */
+export const backupDrVaultRegion = (config: SnapshotDrConfig, sourceRegion: string) =>
+  config.drAccount.copyRegions.includes(sourceRegion) ? sourceRegion : config.drAccount.copyRegions[0];
+
+export const backupVaultArn = (config: SnapshotDrConfig, region: string, accountId: string, vaultName: string) =>
+  `arn:${config.partition}:backup:${region}:${accountId}:backup-vault:${vaultName}`;
+
 /** `share` mode: the source account's key for the protected volumes. */
 export const kmsAAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/kms-a`;
 

@@ -46,6 +46,11 @@ export const organizationSchema = z
   .object({
     id: organizationId,
     managementAccountId: accountId,
+    /**
+     * The role the `org-<id>` stack assumes in the management account (OrganizationAccountAccessRole exists only
+     * in member accounts). @default the top-level deployRoleName
+     */
+    deployRoleName: roleName.optional(),
   })
   .strict();
 
@@ -98,6 +103,13 @@ export const sourceAccountSchema = z
          * created in those regions; their key policies need the statements the synthesis prints.
          */
         kmsKeyArns: z.record(region, kmsKeyArn).optional(),
+      })
+      .strict()
+      .default({}),
+    backup: z
+      .object({
+        /** Overrides `backup.enabled` for this account (AWS Backup copies only within one organization). */
+        enabled: z.boolean().optional(),
       })
       .strict()
       .default({}),
@@ -161,6 +173,101 @@ export const ebsSchema = z
       .min(1, "must be at least 1")
       .max(720, "must be at most 720 (30 days)")
       .default(24),
+  })
+  .strict();
+
+/** AWS Backup vault names: 2 to 50 of letters, digits, hyphens and underscores. */
+const backupVaultName = z
+  .string()
+  .regex(/^[a-zA-Z0-9\-\_]{2,50}$/, "expected a backup vault name: 2 to 50 letters, digits, '-' or '_'")
+  .refine((name) => name.toLowerCase() !== "default", "The destination vault cannot be the default vault");
+
+const backupLifecycle = z
+  .object({
+    deleteAfterDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500"),
+    coldStorageAfterDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").optional(),
+  })
+  .strict();
+
+export const BACKUP_RESOURCE_TYPE_NAMES = ["EBS", "EC2", "RDS", "Aurora", "DynamoDB", "EFS", "FSx", "StorageGateway", "S3"] as const;
+
+export const backupRuleSchema = z
+  .object({
+    name: z.string().regex(/^[a-zA-Z0-9\-\_\.]{1,50}$/, "expected a rule name: 1 to 50 letters, digits, '-', '_' or '.'"),
+    schedule: z.string().regex(/^cron\([^\n]{1,100}\)$/, "expected cron(...) as AWS Backup accepts it"),
+    startWindowMinutes: z.number().int("must be a whole number").min(60, "must be at least 60").optional(),
+    completionWindowMinutes: z.number().int("must be a whole number").min(120, "must be at least 120").optional(),
+    /** The source recovery point. */
+    lifecycle: backupLifecycle,
+    /** The copy in the DR vault. @default the source lifecycle without cold storage */
+    drCopyLifecycle: backupLifecycle.optional(),
+    /** Also copy to another region of the source account. */
+    copyToRegion: z.object({ region, lifecycle: backupLifecycle.optional() }).strict().optional(),
+  })
+  .strict();
+
+export const backupSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** The DR account's vault in each copy region. @default "<namePrefix>-dr" */
+    drVaultName: backupVaultName.optional(),
+    /** The source accounts' vault in each region. @default "<namePrefix>-source" */
+    sourceVaultName: backupVaultName.optional(),
+    /** Who may copy into the DR vaults. @default the DR account's organization */
+    copySources: z
+      .discriminatedUnion("type", [
+        z.object({ type: z.literal("organization") }).strict(),
+        z
+          .object({
+            type: z.literal("organizationalUnits"),
+            orgPaths: z
+              .array(z.string().regex(/^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}\/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\/)+\*?$/, "expected an OU path: o-.../r-.../ou-.../"))
+              .min(1, "at least one OU path is required"),
+          })
+          .strict(),
+        z.object({ type: z.literal("accounts") }).strict(),
+      ])
+      .default({ type: "organization" }),
+    vaultLock: z
+      .object({
+        mode: z.enum(["compliance", "governance"]).default("compliance"),
+        minRetentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").default(7),
+        maxRetentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").optional(),
+        changeableForDays: z.number().int("must be a whole number").min(3, "must be at least 3").max(36500, "must be at most 36500").optional(),
+      })
+      .strict()
+      .default({}),
+    /** The only role that may delete recovery points or change the DR vault's policy. @default - no such statement */
+    breakGlassRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "expected an IAM role ARN").optional(),
+    /** Copy job notifications of the DR vaults to an SNS topic. */
+    notifications: z.boolean().default(true),
+    rules: z
+      .array(backupRuleSchema)
+      .min(1, "A backup plan must have at least 1 rule")
+      .default([{ name: "daily", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfterDays: 35 } }]),
+    /** Resources backed up: of these types, with all of these tags. */
+    selection: z
+      .object({
+        resourceTypes: z.array(z.enum(BACKUP_RESOURCE_TYPE_NAMES)).min(1, "at least one resource type is required").default(["EBS", "EC2", "EFS"]),
+        tags: tags.default({ "snapshot-dr:backup": "true" }),
+      })
+      .strict()
+      .default({}),
+    /** Whether this account's AWS Backup supports RDS copies that are cross-Region and cross-account in one plan. */
+    rdsCrossRegionAndAccountSupported: z.boolean().default(false),
+    guardrails: z
+      .object({
+        /** SCP on the DR account: it may not leave the organization (seed 003, security considerations). */
+        denyLeaveOrganization: z.boolean().default(true),
+        /** SCP on the source accounts: copies only into the configured vaults. */
+        restrictCopyTargets: z.boolean().default(true),
+        /** Also limit copy targets to accounts under these OU paths. @default - no OU limit */
+        allowedTargetOrgPaths: z.array(z.string().regex(/^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}\/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\/)+\*?$/, "expected an OU path: o-.../r-.../ou-.../")).optional(),
+        /** Where the copy SCP is attached (account, OU or root IDs). @default the source accounts */
+        copyGuardrailTargets: z.array(z.string().regex(/^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, "expected an account, OU (ou-...) or root (r-...) ID")).optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
@@ -239,7 +346,7 @@ export const configSchema = z
     drAccount: drAccountSchema,
     sourceAccounts: z.array(sourceAccountSchema).min(1, "at least one source account is required"),
     ebs: ebsSchema.default({}),
-    backup: z.object({ enabled: z.boolean().default(false) }).passthrough().default({}),
+    backup: backupSchema.default({}),
     rds: rdsSchema.default({}),
   })
   .strict();

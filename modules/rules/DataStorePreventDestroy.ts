@@ -1,9 +1,10 @@
+import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { TerraformResource } from "cdktf";
 import { Rule, RuleResult } from "./rule";
 
 /** Resources whose loss loses DR data. */
-const DATA_STORES = [KmsKey];
+export const DATA_STORES = [KmsKey, BackupVault];
 
 /** Nothing that holds data is destroyed by a plan by accident. */
 export const DataStorePreventDestroy: Rule = {

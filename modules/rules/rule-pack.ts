@@ -1,4 +1,5 @@
 import { TerraformStack } from "cdktf";
+import { BackupVaultNoForceDestroy } from "./BackupVaultNoForceDestroy";
 import { DataStorePreventDestroy } from "./DataStorePreventDestroy";
 import { KmsKeyDeletionWindowThirtyDays } from "./KmsKeyDeletionWindowThirtyDays";
 import { KmsKeyPolicyNoWildcardActionsForOthers } from "./KmsKeyPolicyNoWildcardActionsForOthers";
@@ -11,6 +12,7 @@ export const SNAPSHOT_DR_RULES: readonly Rule[] = [
   KmsKeyDeletionWindowThirtyDays,
   DataStorePreventDestroy,
   KmsKeyPolicyNoWildcardActionsForOthers,
+  BackupVaultNoForceDestroy,
 ];
 
 /** Registers the rules as a deferred validation of the stack: each finding names the rule and what to do. */

@@ -2,7 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../config/load-config";
-import { deployRoleArn } from "../config/naming";
+import { roleArn } from "../config/naming";
 
 /**
  * The AWS provider versions the synthesized JSON admits. The bindings were generated for 6.25; the offline
@@ -17,6 +17,11 @@ export interface SnapshotDrStackProps {
   readonly accountId: string;
   /** The regions the stack deploys into; the first is its home region (global resources such as IAM). */
   readonly regions: readonly string[];
+  /**
+   * The role the providers assume in the account.
+   * @default the configuration's deployRoleName
+   */
+  readonly deployRoleName?: string;
 }
 
 /**
@@ -44,7 +49,12 @@ export class SnapshotDrStack extends TerraformStack {
           alias: region,
           region,
           allowedAccountIds: [props.accountId],
-          assumeRole: [{ roleArn: deployRoleArn(props.config, props.accountId), sessionName: `snapshot-dr-${name}` }],
+          assumeRole: [
+            {
+              roleArn: roleArn(props.config, props.accountId, props.deployRoleName ?? props.config.deployRoleName),
+              sessionName: `snapshot-dr-${name}`,
+            },
+          ],
           defaultTags: [{ tags: defaultTags }],
         }),
       );
