@@ -1,7 +1,7 @@
 import { backupNotificationTopicPolicy, backupPublishesToEncryptedTopicKeyStatement } from "../../modules/backup/backup-notification-topic-policy";
 import { policyDocument } from "../../modules/iam/policy-document";
 import { expectAllowed, expectDenied, type PolicyRequest } from "../support/policy-simulator";
-import { catalogueProblems } from "./iam-catalogue";
+import { catalogueProblems } from "../support/iam-catalogue";
 
 const DR_ACCOUNT = "222222222222";
 const TOPIC = `arn:aws:sns:us-west-2:${DR_ACCOUNT}:snapshot-dr-events`;

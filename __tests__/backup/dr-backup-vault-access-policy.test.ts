@@ -1,7 +1,7 @@
 import { drBackupVaultAccessPolicy, DrBackupVaultAccessPolicyProps, PROTECTED_VAULT_ACTIONS } from "../../modules/backup/dr-backup-vault-access-policy";
 import type { PolicyDocument } from "../../modules/iam/policy-document";
 import { allowEverythingPolicy, expectAllowed, expectDenied, type PolicyRequest } from "../support/policy-simulator";
-import { catalogueProblems } from "./iam-catalogue";
+import { catalogueProblems } from "../support/iam-catalogue";
 
 const DR_ACCOUNT = "222222222222";
 const SOURCE_ACCOUNT = "111111111111";

@@ -1,6 +1,6 @@
 import { BACKUP_COPY_SOURCE_KEY_ACTIONS, sourceBackupKeyPolicy, SourceBackupKeyPolicyProps } from "../../modules/backup/source-backup-key-policy";
 import { allowEverythingPolicy, expectAllowed, expectDenied, type PolicyRequest } from "../support/policy-simulator";
-import { catalogueProblems } from "./iam-catalogue";
+import { catalogueProblems } from "../support/iam-catalogue";
 
 const SOURCE_ACCOUNT = "111111111111";
 const DR_ACCOUNT = "222222222222";

@@ -6,8 +6,8 @@ import {
   scpSize,
 } from "../../modules/org-management/backup-guardrail-policies";
 import { policyDocument, policyJson } from "../../modules/iam/policy-document";
-import { catalogueProblems } from "../backup/iam-catalogue";
-import { expectScpDecision, type ScpRequest } from "./scp-simulator";
+import { catalogueProblems } from "../support/iam-catalogue";
+import { expectScpDecision, type ScpRequest } from "../support/scp-simulator";
 
 const SOURCE_ACCOUNT = "111111111111";
 const DR_ACCOUNT = "222222222222";
