@@ -23,6 +23,13 @@ export interface GeneratedConfigOptions {
    * @default "reencrypt"
    */
   readonly ebsMode?: "reencrypt" | "share" | "mixed";
+  /**
+   * Switch on AWS Backup (which needs sameOrganization) and the RDS flow.
+   * @default false
+   */
+  readonly backup?: boolean;
+  /** @default false */
+  readonly rds?: boolean;
 }
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1"];
@@ -44,6 +51,8 @@ export function generateConfig(options: GeneratedConfigOptions): RawConfig {
   const drOrganization = { id: "o-drdrdrdrdr", managementAccountId: "888888888888" };
   return {
     namePrefix: "snapshot-dr",
+    ...(options.backup ? { backup: { enabled: true } } : {}),
+    ...(options.rds ? { rds: { enabled: true, copyToSecondaryRegion: true } } : {}),
     organizations: options.sameOrganization ? sourceOrganizations : [...sourceOrganizations, drOrganization],
     drAccount: {
       id: "222222222222",

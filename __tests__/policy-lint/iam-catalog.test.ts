@@ -30,10 +30,8 @@ describe("loadIamCatalog", () => {
 
   test("loads every service when given no policies", async () => {
     // GIVEN the catalogue loaded without arguments WHEN any policy is linted THEN it can be answered
-    const started = Date.now();
     const catalog = await loadIamCatalog();
     expect(catalog.isComplete).toBe(true);
     expect(lintTargets([s3Policy])).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

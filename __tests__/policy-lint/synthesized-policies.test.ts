@@ -49,6 +49,19 @@ describe("the policies of the synthesized example", () => {
   });
 });
 
+describe("the policies of every flow", () => {
+  test("have no findings: both EBS modes, AWS Backup with its SCPs, RDS", async () => {
+    // GIVEN one organization with every flow switched on, synthesized
+    const outdir = synthesizeToTemp(parseConfig(generateConfig({ sourceAccounts: 4, sameOrganization: true, ebsMode: "mixed", backup: true, rds: true })));
+    // WHEN every policy of every stack is linted
+    const findings = await lintSynthesizedOutput(outdir);
+    // THEN nothing is reported, and SCPs were among the policies read
+    expect(findings.map(formatFinding)).toEqual([]);
+    const kinds = new Set(policiesInStacks(readSynthesizedStacks(outdir)).map((target) => target.kind));
+    expect(kinds).toEqual(new Set(["key", "trust", "identity", "resource", "scp"]));
+  });
+});
+
 describe("the policies of a generated configuration", () => {
   let stacks: SynthesizedStackJson[];
 
@@ -68,7 +81,7 @@ describe("the policies of a generated configuration", () => {
     expect(findings.map(formatFinding)).toEqual([]);
   });
 
-  test("lint in well under 2 s when there are 1,000 stacks", async () => {
+  test("are all read and linted when there are 1,000 stacks (timed by npm run bench, not here)", async () => {
     // GIVEN about 1,000 stacks: the generated source stacks copied 16 times under other account IDs, so that no
     // policy text repeats across copies
     const copies: SynthesizedStackJson[] = [...stacks];
@@ -81,14 +94,11 @@ describe("the policies of a generated configuration", () => {
     const targets = policiesInStacks(copies);
     await loadIamCatalog(targets);
     // WHEN they are linted with a cold cache (a new list of checks has its own)
-    const started = process.hrtime.bigint();
     const findings = lintTargets(targets, { checks: [...POLICY_CHECKS] });
-    const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
-    // THEN the ~6,000 policies are linted in well under 2 s, with no findings
+    // THEN the ~6,000 policies are linted, with no findings
     expect(copies).toHaveLength(1021);
     expect(targets.length).toBeGreaterThan(6000);
     expect(findings).toEqual([]);
-    expect(milliseconds).toBeLessThan(1500);
   });
 });
 

@@ -179,8 +179,8 @@ describeWithTerraform("real terraform, offline", () => {
     terraform = new OfflineTerraform();
     example = terraform.synthesize(loadConfig(EXAMPLE));
     exampleRun = settle(terraform.runApp(example, { validate: true, plan: true, planText: true }));
-    crossOrgRun = settle(terraform.checkConfig(parseConfig(generateConfig({ sourceAccounts: 3, regionsPerAccount: 3, sourceOrganizations: 2, ebsMode: "mixed" })), { plan: false }));
-    sameOrgRun = settle(terraform.checkConfig(parseConfig(generateConfig({ sourceAccounts: 3, regionsPerAccount: 3, sameOrganization: true, ebsMode: "share" })), { plan: false }));
+    crossOrgRun = settle(terraform.checkConfig(parseConfig(generateConfig({ sourceAccounts: 3, regionsPerAccount: 3, sourceOrganizations: 2, ebsMode: "mixed", rds: true })), { plan: false }));
+    sameOrgRun = settle(terraform.checkConfig(parseConfig(generateConfig({ sourceAccounts: 3, regionsPerAccount: 3, sameOrganization: true, ebsMode: "mixed", backup: true, rds: true })), { plan: false }));
     manyOwners = terraform.synthesize(parseConfig(generateConfig({ sourceAccounts: 55, regionsPerAccount: 1 })));
     manyOwnersRun = settle(terraform.runApp(manyOwners, { plan: false, stacks: ["dr-222222222222", "source-100000000055"] }));
     brokenKeyRun = settle(
@@ -365,7 +365,8 @@ describeWithTerraform("real terraform, offline", () => {
         // THEN all four are valid
         expect(failuresOf(report)).toEqual([]);
         expect(report.results.map((result) => [result.stack, result.validation?.valid])).toEqual(report.app.stacks.map((stack) => [stack, true]));
-        expect(report.results).toHaveLength(4);
+        expect(report.results).toHaveLength(5);
+        expect(report.app.stacks).toContain("org-o-0000000001src");
       },
       TERRAFORM_TIMEOUT_MS,
     );
