@@ -26,7 +26,8 @@ import {
   errorCode,
   errorMessage,
   hasErrorCode,
-} from "../../source-account/rds-snapshot-copier/retry";
+} from "../../lambda/runtime/retry";
+import { RDS_RETRYABLE_ERRORS } from "../../source-account/rds-snapshot-copier/rds-retryable-errors";
 
 /**
  * RDS snapshot importer of the DR account, one per DR region, run hourly: a snapshot shared with an account
@@ -253,7 +254,7 @@ export function createHandler(deps: HandlerDeps): RdsSnapshotImporterHandler {
     throw new Error("SECONDARY_REGION is set: the secondary RDS client and SECONDARY_KMS_KEY_ARN are required");
   }
   const now = deps.now ?? (() => new Date());
-  const retrying = createRetrying({ sleep: deps.sleep ?? defaultSleep, random: deps.random ?? Math.random, log });
+  const retrying = createRetrying({ sleep: deps.sleep ?? defaultSleep, random: deps.random ?? Math.random, log, retryableErrors: RDS_RETRYABLE_ERRORS });
   const primary = new RdsSnapshotApi(deps.rds, retrying);
   const secondary = deps.secondaryRds && new RdsSnapshotApi(deps.secondaryRds, retrying);
 

@@ -14,7 +14,8 @@ import {
 } from "./rds-identifiers";
 import { HANDLED_EVENT_IDS } from "./rds-event-ids";
 import { ALREADY_EXISTS, KIND_LABEL, RdsSnapshotApi, tagValue, type RdsSnapshot } from "./rds-snapshot-api";
-import { createRetrying, defaultSleep, describeError, errorCode, errorMessage, hasErrorCode } from "./retry";
+import { createRetrying, defaultSleep, describeError, errorCode, errorMessage, hasErrorCode } from "../../lambda/runtime/retry";
+import { RDS_RETRYABLE_ERRORS } from "./rds-retryable-errors";
 
 /**
  * RDS snapshot copier of a source account and region.
@@ -233,7 +234,7 @@ function normalizeEventId(eventId: string | undefined): string | undefined {
 export function createHandler(deps: HandlerDeps): RdsSnapshotCopierHandler {
   const { settings } = deps;
   const now = deps.now ?? (() => new Date());
-  const retrying = createRetrying({ sleep: deps.sleep ?? defaultSleep, random: deps.random ?? Math.random, log });
+  const retrying = createRetrying({ sleep: deps.sleep ?? defaultSleep, random: deps.random ?? Math.random, log, retryableErrors: RDS_RETRYABLE_ERRORS });
   const api = new RdsSnapshotApi(deps.rds, retrying);
 
   const hasTransitMarker = (snapshot: RdsSnapshot) =>

@@ -16,7 +16,7 @@ import {
   type Tag,
 } from "@aws-sdk/client-rds";
 import type { SnapshotKind } from "./rds-identifiers";
-import { hasErrorCode, type Retrying } from "./retry";
+import { hasErrorCode, type Retrying } from "../../lambda/runtime/retry";
 
 /**
  * DB snapshots and DB cluster snapshots behind one shape, for the RDS copier and importer. The SDK's

@@ -8,6 +8,7 @@ import {
   type Snapshot,
   type Tag,
 } from "@aws-sdk/client-ec2";
+import { createRetrying, defaultSleep, errorCode, errorMessage, TRANSIENT_ERRORS } from "../../lambda/runtime/retry";
 import { transitCopyDescription } from "./transit-copy-description";
 
 /**
@@ -183,37 +184,8 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
 // Retry: the single retry mechanism (the EC2 client is built with maxAttempts: 1)
 // ---------------------------------------------------------------------------------------------------------
 
-const MAX_ATTEMPTS = 6;
-const BASE_DELAY_MS = 200;
-const MAX_DELAY_MS = 20_000;
-
-/** Throttling, the concurrent-copy limit ("too many snapshot copies in progress") and transient server errors. */
-const RETRYABLE_ERRORS = new Set([
-  "RequestLimitExceeded",
-  "ThrottlingException",
-  "Throttling",
-  "ResourceLimitExceeded",
-  "InternalError",
-  "ServiceUnavailable",
-  "Unavailable",
-]);
-
-function errorCode(error: unknown): string {
-  if (typeof error !== "object" || error === null) return String(error);
-  const { Code, code, name } = error as { Code?: unknown; code?: unknown; name?: unknown };
-  for (const candidate of [Code, code, name]) if (typeof candidate === "string" && candidate !== "") return candidate;
-  return "UnknownError";
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function isRetryable(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const { Code, code, name, $retryable } = error as { Code?: unknown; code?: unknown; name?: unknown; $retryable?: unknown };
-  return [Code, code, name].some((id) => typeof id === "string" && RETRYABLE_ERRORS.has(id)) || Boolean($retryable);
-}
+/** Transient errors, and the concurrent-copy limit ("too many snapshot copies in progress"). */
+const RETRYABLE_ERRORS: ReadonlySet<string> = new Set([...TRANSIENT_ERRORS, "ResourceLimitExceeded"]);
 
 // ---------------------------------------------------------------------------------------------------------
 // Handler
@@ -229,8 +201,6 @@ export interface HandlerDeps {
 }
 
 export type SnapshotCopierHandler = (event: SnapshotCopierEvent) => Promise<HandlerResult>;
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function log(entry: Record<string, unknown>): void {
   console.log(JSON.stringify({ component: "snapshot-copier", ...entry }));
@@ -259,19 +229,7 @@ export function createHandler(deps: HandlerDeps): SnapshotCopierHandler {
   const hasTransitMarker = (snapshot: Snapshot) => tagValue(snapshot, settings.transitTagKey) === settings.transitTagValue;
   const transitFilter = { Name: `tag:${settings.transitTagKey}`, Values: [settings.transitTagValue] };
 
-  /** Exponential backoff with full jitter: the delay is uniform in [0, min(cap, base * 2^(attempt-1))). */
-  async function retrying<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
-        const delayMs = Math.floor(random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)));
-        log({ decision: "retry", operation, attempt, delayMs, error: errorCode(error) });
-        await sleep(delayMs);
-      }
-    }
-  }
+  const retrying = createRetrying({ sleep, random, log, retryableErrors: RETRYABLE_ERRORS });
 
   /** A snapshot by id, or undefined when it no longer exists. */
   async function describeSnapshot(snapshotId: string): Promise<Snapshot | undefined> {

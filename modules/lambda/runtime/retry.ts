@@ -1,32 +1,24 @@
 /**
- * Error helpers and the single retry mechanism of the RDS handlers (their RDS clients are built with
- * maxAttempts: 1). Dependency-free so both RDS Lambda bundles can include it.
+ * Error helpers and the single retry mechanism of every Lambda handler here (their AWS clients are built with
+ * maxAttempts: 1, so that this is the one place that decides, and tests can see it). Dependency-free: the
+ * handlers' bundles include it.
  */
 
 export const MAX_ATTEMPTS = 6;
 export const BASE_DELAY_MS = 200;
 export const MAX_DELAY_MS = 20_000;
 
-/**
- * Throttling and transient server errors, retried with backoff within the invocation.
- *
- * `SnapshotQuotaExceeded` is what RDS answers when a copy would exceed a snapshot quota. The concurrent-copy
- * limit (AWS documents "up to 20 snapshot copy requests in progress to a single destination Region per account")
- * is reported this way as far as we know, but so is the total manual-snapshot quota, which a retry cannot fix:
- * after MAX_ATTEMPTS the error surfaces and the invocation fails (async retries, then the dead-letter queue).
- * The SDK names the modelled fault `SnapshotQuotaExceededFault`; the wire code is `SnapshotQuotaExceeded`.
- */
-export const RETRYABLE_ERRORS: ReadonlySet<string> = new Set([
+/** Throttling and transient server errors, retried with backoff by every handler. */
+export const TRANSIENT_ERRORS: readonly string[] = [
   "Throttling",
   "ThrottlingException",
   "RequestLimitExceeded",
   "TooManyRequestsException",
-  "SnapshotQuotaExceeded",
-  "SnapshotQuotaExceededFault",
   "InternalFailure",
   "InternalError",
   "ServiceUnavailable",
-]);
+  "Unavailable",
+];
 
 function errorIds(error: unknown): string[] {
   if (typeof error !== "object" || error === null) return [];
@@ -53,8 +45,9 @@ export function hasErrorCode(error: unknown, codes: readonly string[]): boolean 
   return errorIds(error).some((id) => codes.includes(id));
 }
 
-export function isRetryable(error: unknown): boolean {
-  if (errorIds(error).some((id) => RETRYABLE_ERRORS.has(id))) return true;
+/** Whether an error is worth another attempt: one of these codes, or one the SDK marks `$retryable`. */
+export function isRetryable(error: unknown, retryableErrors: ReadonlySet<string>): boolean {
+  if (errorIds(error).some((id) => retryableErrors.has(id))) return true;
   return typeof error === "object" && error !== null && Boolean((error as { $retryable?: unknown }).$retryable);
 }
 
@@ -65,6 +58,8 @@ export interface RetryOptions {
   /** Source of the backoff jitter, in [0, 1). */
   readonly random: () => number;
   readonly log: (entry: Record<string, unknown>) => void;
+  /** The error codes retried: TRANSIENT_ERRORS and the service's own capacity limits. */
+  readonly retryableErrors: ReadonlySet<string>;
 }
 
 export const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -76,7 +71,7 @@ export function createRetrying(options: RetryOptions): Retrying {
       try {
         return await call();
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(error, options.retryableErrors)) throw error;
         const delayMs = Math.floor(options.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)));
         options.log({ decision: "retry", operation, attempt, delayMs, error: errorCode(error) });
         await options.sleep(delayMs);
