@@ -1,4 +1,5 @@
 import { PolicyDocument, policyDocument } from "../iam/policy-document";
+import { accountAdministersKey } from "../kms/key-administration";
 import { accountRootArn, assertAccountId, assertPartition, backupServiceLinkedRoleArn } from "./backup-arns";
 
 /** What the key policy of a source account's backup key depends on. */
@@ -54,13 +55,7 @@ export function sourceBackupKeyPolicy(props: SourceBackupKeyPolicyProps): Policy
   }
   const drCopyRole = { ArnEquals: { "aws:PrincipalArn": [...new Set(copyRoles)].sort() } };
   return policyDocument([
-    {
-      Sid: "SourceAccountAdministersKey",
-      Effect: "Allow",
-      Principal: { AWS: accountRootArn(props.partition, props.sourceAccountId) },
-      Action: "kms:*",
-      Resource: "*",
-    },
+    accountAdministersKey(props.partition, props.sourceAccountId, "SourceAccountAdministersKey"),
     {
       Sid: "DrAccountCopiesRecoveryPoints",
       Effect: "Allow",

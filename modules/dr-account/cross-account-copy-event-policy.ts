@@ -1,6 +1,7 @@
 import { DlmLifecyclePolicy } from "@cdktf/provider-aws/lib/dlm-lifecycle-policy";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { assertDlmPolicyDescription } from "../dlm/policy-description";
 
 /** Where a cross-account copy event policy puts its copies. */
 export interface CopyTarget {
@@ -36,7 +37,6 @@ export interface CrossAccountCopyEventPolicyProps {
 /** The limits of the DLM API for cross-account copy event policies. */
 export const MAX_SNAPSHOT_OWNERS_PER_POLICY = 50;
 export const MAX_COPY_REGIONS = 3;
-const DESCRIPTION_PATTERN = /^[0-9A-Za-z _-]{1,500}$/;
 
 /**
  * A DLM cross-account copy event policy (seed 000 step 3): when one of the owners shares a snapshot whose
@@ -60,9 +60,7 @@ export class CrossAccountCopyEventPolicy extends Construct {
     if (props.copyTargets.length < 1 || props.copyTargets.length > MAX_COPY_REGIONS) {
       throw new Error(`The policy can copy snapshots to up to three Regions, got ${props.copyTargets.length}`);
     }
-    if (!DESCRIPTION_PATTERN.test(props.description)) {
-      throw new Error(`Expected policy description to match ${DESCRIPTION_PATTERN.source}, got '${props.description}'`);
-    }
+    assertDlmPolicyDescription(props.description);
     if (props.descriptionRegex.length < 1 || props.descriptionRegex.length > 1000) {
       throw new Error("The snapshot description filter is required and at most 1000 characters");
     }

@@ -1,4 +1,5 @@
 import { PolicyDocument, policyDocument, PolicyStatement } from "../iam/policy-document";
+import { accountAdministersKey } from "../kms/key-administration";
 
 /** What the KMS-B key policy of one region depends on. */
 export interface KmsBKeyPolicyProps {
@@ -33,13 +34,7 @@ export const EBS_COPY_KEY_ACTIONS = [
  */
 export function kmsBKeyPolicy(props: KmsBKeyPolicyProps): PolicyDocument {
   const statements: PolicyStatement[] = [
-    {
-      Sid: "DrAccountAdministersKey",
-      Effect: "Allow",
-      Principal: { AWS: `arn:${props.partition}:iam::${props.drAccountId}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
+    accountAdministersKey(props.partition, props.drAccountId, "DrAccountAdministersKey"),
   ];
   if (!props.lockDown) {
     const sourceOrganizationThroughEc2 = {

@@ -1,4 +1,5 @@
 import { PolicyDocument, policyDocument } from "../iam/policy-document";
+import { accountAdministersKey } from "../kms/key-administration";
 
 /** What the KMS-C key policy depends on. */
 export interface KmsCKeyPolicyProps {
@@ -12,12 +13,6 @@ export interface KmsCKeyPolicyProps {
  */
 export function kmsCKeyPolicy(props: KmsCKeyPolicyProps): PolicyDocument {
   return policyDocument([
-    {
-      Sid: "DrAccountAdministersKey",
-      Effect: "Allow",
-      Principal: { AWS: `arn:${props.partition}:iam::${props.drAccountId}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
+    accountAdministersKey(props.partition, props.drAccountId, "DrAccountAdministersKey"),
   ]);
 }

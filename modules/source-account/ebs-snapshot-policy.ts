@@ -1,6 +1,7 @@
 import { DlmLifecyclePolicy } from "@cdktf/provider-aws/lib/dlm-lifecycle-policy";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { assertDlmPolicyDescription } from "../dlm/policy-description";
 
 /** When the policy creates snapshots: every N hours from a UTC time, or a cron expression. */
 export interface SnapshotSchedule {
@@ -45,7 +46,6 @@ export interface ShareRule {
 }
 
 const NAME_PATTERN = /^[0-9A-Za-z _-]{1,120}$/;
-const DESCRIPTION_PATTERN = /^[0-9A-Za-z _-]{1,500}$/;
 
 /** A DLM EBS snapshot policy (seed 000 step 1): snapshots of tagged volumes on a schedule, kept by count. */
 export class EbsSnapshotPolicy extends Construct {
@@ -54,9 +54,7 @@ export class EbsSnapshotPolicy extends Construct {
   constructor(scope: Construct, id: string, props: EbsSnapshotPolicyProps) {
     super(scope, id);
     const scheduleName = props.scheduleName ?? "DR snapshots";
-    if (!DESCRIPTION_PATTERN.test(props.description)) {
-      throw new Error(`Expected policy description to match ${DESCRIPTION_PATTERN.source}, got '${props.description}'`);
-    }
+    assertDlmPolicyDescription(props.description);
     if (!NAME_PATTERN.test(scheduleName)) {
       throw new Error(`Expected schedule name to match ${NAME_PATTERN.source}, got '${scheduleName}'`);
     }

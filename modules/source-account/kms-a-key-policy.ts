@@ -1,4 +1,5 @@
 import { PolicyDocument, policyDocument, PolicyStatement } from "../iam/policy-document";
+import { accountAdministersKey } from "../kms/key-administration";
 
 /** What the KMS-A key policy of a source account depends on. */
 export interface KmsAKeyPolicyProps {
@@ -46,13 +47,7 @@ export function kmsASharingStatements(props: KmsAKeyPolicyProps): PolicyStatemen
  */
 export function kmsAKeyPolicy(props: KmsAKeyPolicyProps): PolicyDocument {
   return policyDocument([
-    {
-      Sid: "AccountAdministersKey",
-      Effect: "Allow",
-      Principal: { AWS: `arn:${props.partition}:iam::${props.sourceAccountId}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
+    accountAdministersKey(props.partition, props.sourceAccountId),
     ...kmsASharingStatements(props),
   ]);
 }

@@ -1,4 +1,5 @@
 import { PolicyDocument, policyDocument } from "../iam/policy-document";
+import { accountAdministersKey } from "../kms/key-administration";
 
 /** What the source RDS key's policy depends on. */
 export interface RdsSourceKeyPolicyProps {
@@ -17,13 +18,7 @@ export function rdsSourceKeyPolicy(props: RdsSourceKeyPolicyProps): PolicyDocume
   const drAccount = { AWS: `arn:${props.partition}:iam::${props.drAccountId}:root` };
   const throughRds = { "kms:ViaService": props.rdsViaService };
   return policyDocument([
-    {
-      Sid: "AccountAdministersKey",
-      Effect: "Allow",
-      Principal: { AWS: `arn:${props.partition}:iam::${props.sourceAccountId}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
+    accountAdministersKey(props.partition, props.sourceAccountId),
     {
       Sid: "DrAccountCopiesSharedSnapshotsThroughRds",
       Effect: "Allow",
