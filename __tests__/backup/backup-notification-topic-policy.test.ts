@@ -1,6 +1,6 @@
 import { backupNotificationTopicPolicy, backupPublishesToEncryptedTopicKeyStatement } from "../../modules/backup/backup-notification-topic-policy";
 import { policyDocument } from "../../modules/iam/policy-document";
-import { expectAllowed, expectDenied, type PolicyRequest } from "../support/policy-simulator";
+import { expectAllowed, expectDenied, type PolicyRequest } from "../../scripts/review/policy-simulator";
 import { catalogueProblems } from "../support/iam-catalogue";
 
 const DR_ACCOUNT = "222222222222";

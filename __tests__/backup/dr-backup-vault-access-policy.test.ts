@@ -1,6 +1,6 @@
 import { drBackupVaultAccessPolicy, DrBackupVaultAccessPolicyProps, PROTECTED_VAULT_ACTIONS } from "../../modules/backup/dr-backup-vault-access-policy";
 import type { PolicyDocument } from "../../modules/iam/policy-document";
-import { allowEverythingPolicy, expectAllowed, expectDenied, type PolicyRequest } from "../support/policy-simulator";
+import { allowEverythingPolicy, expectAllowed, expectDenied, type PolicyRequest } from "../../scripts/review/policy-simulator";
 import { catalogueProblems } from "../support/iam-catalogue";
 
 const DR_ACCOUNT = "222222222222";

@@ -1,5 +1,5 @@
 import { BACKUP_COPY_SOURCE_KEY_ACTIONS, sourceBackupKeyPolicy, SourceBackupKeyPolicyProps } from "../../modules/backup/source-backup-key-policy";
-import { allowEverythingPolicy, expectAllowed, expectDenied, type PolicyRequest } from "../support/policy-simulator";
+import { allowEverythingPolicy, expectAllowed, expectDenied, type PolicyRequest } from "../../scripts/review/policy-simulator";
 import { catalogueProblems } from "../support/iam-catalogue";
 
 const SOURCE_ACCOUNT = "111111111111";

@@ -7,7 +7,7 @@ import {
 } from "../../modules/org-management/backup-guardrail-policies";
 import { policyDocument, policyJson } from "../../modules/iam/policy-document";
 import { catalogueProblems } from "../support/iam-catalogue";
-import { expectScpDecision, type ScpRequest } from "../support/scp-simulator";
+import { expectScpDecision, type ScpRequest } from "../../scripts/review/scp-simulator";
 
 const SOURCE_ACCOUNT = "111111111111";
 const DR_ACCOUNT = "222222222222";

@@ -1,7 +1,7 @@
 import { parseConfig, SnapshotDrConfig } from "../../modules/config/load-config";
-import { allowEverythingPolicy, expectAllowed, expectDenied } from "../support/policy-simulator";
-import { expectScpDecision } from "../support/scp-simulator";
-import { SynthesizedApp, SynthesizedStack, synthesizeToTemp } from "../support/synthesized-stacks";
+import { allowEverythingPolicy, expectAllowed, expectDenied } from "../../scripts/review/policy-simulator";
+import { expectScpDecision } from "../../scripts/review/scp-simulator";
+import { SynthesizedApp, SynthesizedStack, synthesizeToTemp } from "../../scripts/review/synthesized-stacks";
 
 /**
  * Proofs of the AWS Backup flow (seeds 002, 003) over the synthesized JSON: the DR vaults' access policies,

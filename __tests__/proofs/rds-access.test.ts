@@ -1,6 +1,6 @@
 import { parseConfig, SnapshotDrConfig } from "../../modules/config/load-config";
-import { allowEverythingPolicy, expectAllowed, expectDenied, NamedPolicy } from "../support/policy-simulator";
-import { SynthesizedApp, SynthesizedStack, synthesizeToTemp } from "../support/synthesized-stacks";
+import { allowEverythingPolicy, expectAllowed, expectDenied, NamedPolicy } from "../../scripts/review/policy-simulator";
+import { SynthesizedApp, SynthesizedStack, synthesizeToTemp } from "../../scripts/review/synthesized-stacks";
 
 /**
  * Proofs of the RDS flow (seed 004) over the synthesized JSON: the DR importer may use a source account's

@@ -21,8 +21,8 @@ import {
   type NamedPolicy,
   type PolicyInput,
   type PolicyRequest,
-} from "../support/policy-simulator";
-import { type SynthesizedApp, type SynthesizedStack, synthesizeToTemp } from "../support/synthesized-stacks";
+} from "../../scripts/review/policy-simulator";
+import { type SynthesizedApp, type SynthesizedStack, synthesizeToTemp } from "../../scripts/review/synthesized-stacks";
 
 const EXAMPLE_FILE = path.join(__dirname, "..", "..", "config", "example.yaml");
 const example = loadConfig(EXAMPLE_FILE);

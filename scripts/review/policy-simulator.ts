@@ -1,5 +1,5 @@
 /**
- * Test support: a thin, strict wrapper around `@cloud-copilot/iam-simulate`'s `runSimulation`.
+ * Test and review support (also used by scripts/review/): a thin, strict wrapper around `@cloud-copilot/iam-simulate`'s `runSimulation`.
  *
  * - The simulator fills in no request context: every condition key a request carries in AWS must be given.
  * - It drops context keys that do not apply to the action/resource before evaluating; a dropped key would

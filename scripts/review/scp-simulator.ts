@@ -1,5 +1,5 @@
 /**
- * Test support: requests evaluated by `@cloud-copilot/iam-simulate` under service control policies.
+ * Test and review support (also used by scripts/review/): requests evaluated by `@cloud-copilot/iam-simulate` under service control policies.
  *
  * SCPs only filter: a request is allowed only if every level of the organization (root, then account) has an
  * SCP that allows it, so both levels carry AWS's default FullAWSAccess and the account level adds the policy

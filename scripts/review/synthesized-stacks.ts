@@ -1,5 +1,5 @@
 /**
- * Test support: synthesizes a configuration into a fresh temporary directory and reads the stacks back
+ * Test and review support (also used by scripts/review/): synthesizes a configuration into a fresh temporary directory and reads the stacks back
  * from the JSON Terraform will deploy (`<outdir>/stacks/<stack>/cdk.tf.json`), not from the TypeScript
  * objects that produced it.
  *

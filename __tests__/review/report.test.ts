@@ -1,0 +1,273 @@
+/**
+ * `npm run report` (scripts/review/report.ts): dr-plan.md and dr-plan.json for the example and for a generated
+ * configuration with every flow; deterministic output; the command line's exit code and summary line.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { loadConfig } from "../../modules/config/load-config";
+import { generateConfig } from "../../scripts/generate-config";
+import { FLOW_TITLES, FLOWS } from "../../scripts/review/access-matrix";
+import {
+  type DrPlan,
+  GITHUB_COMMENT_LIMIT,
+  MATRIX_MARKER,
+  MATRIX_ROW_LINE,
+  type ReportResult,
+  writeReport,
+} from "../../scripts/review/report";
+import { synthesizeToTemp } from "../../scripts/review/synthesized-stacks";
+
+const ROOT = path.join(__dirname, "..", "..");
+const EXAMPLE_FILE = path.join(ROOT, "config", "example.yaml");
+
+let tmp: string;
+let first: ReportResult;
+let second: ReportResult;
+let everyFlow: ReportResult;
+let everyFlowFile: string;
+
+const read = (dir: string, name: string) => fs.readFileSync(path.join(dir, name));
+const mermaidBlock = (markdown: string) => /```mermaid\n([\s\S]*?)\n```/.exec(markdown)?.[1] ?? "";
+const matrixLines = (markdown: string) => markdown.split("\n").filter((line) => MATRIX_ROW_LINE.test(line));
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "report-test-"));
+  first = await writeReport({ configFile: EXAMPLE_FILE, outDir: path.join(tmp, "first") });
+  second = await writeReport({ configFile: EXAMPLE_FILE, outDir: path.join(tmp, "second") });
+  everyFlowFile = path.join(tmp, "every-flow.json");
+  fs.writeFileSync(everyFlowFile, JSON.stringify(generateConfig({ sourceAccounts: 3, sameOrganization: true, ebsMode: "mixed", backup: true, rds: true }), null, 2));
+  everyFlow = await writeReport({ configFile: everyFlowFile, outDir: path.join(tmp, "every-flow") });
+});
+
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Checks a mermaid flowchart line by line: quoted labels, alphanumeric IDs, balanced subgraphs, valid linkStyle indexes. */
+function mermaidProblems(diagram: string): string[] {
+  const problems: string[] = [];
+  const label = String.raw`"[^"]*"`;
+  const patterns = [
+    /^flowchart LR$/,
+    new RegExp(String.raw`^\s*subgraph [A-Za-z0-9]+\[${label}\]$`),
+    /^\s*end$/,
+    new RegExp(String.raw`^\s*[A-Za-z0-9]+\[${label}\]$`),
+    new RegExp(String.raw`^\s*[A-Za-z0-9]+ -->\|${label}\| [A-Za-z0-9]+$`),
+    /^\s*linkStyle \d+(,\d+)* stroke:#[0-9a-f]{6},stroke-width:2px$/,
+  ];
+  let depth = 0;
+  let edges = 0;
+  const defined = new Set<string>();
+  const used: string[] = [];
+  for (const line of diagram.split("\n")) {
+    if (!patterns.some((pattern) => pattern.test(line))) problems.push(`unexpected line: ${line}`);
+    if (/^\s*subgraph /.test(line)) depth += 1;
+    if (/^\s*end$/.test(line)) depth -= 1;
+    if (depth < 0) problems.push("'end' without subgraph");
+    const node = /^\s*(?:subgraph )?([A-Za-z0-9]+)\[/.exec(line);
+    if (node) {
+      if (defined.has(node[1])) problems.push(`ID defined twice: ${node[1]}`);
+      defined.add(node[1]);
+    }
+    const edge = /^\s*([A-Za-z0-9]+) -->\|"[^"]*"\| ([A-Za-z0-9]+)$/.exec(line);
+    if (edge) {
+      edges += 1;
+      used.push(edge[1], edge[2]);
+    }
+    const style = /^\s*linkStyle ([\d,]+) /.exec(line);
+    if (style) for (const index of style[1].split(",").map(Number)) if (index >= edges) problems.push(`linkStyle ${index} of ${edges} edges`);
+  }
+  if (depth !== 0) problems.push(`${depth} subgraph(s) not closed`);
+  for (const id of used) if (!defined.has(id)) problems.push(`edge to undefined node ${id}`);
+  return problems;
+}
+
+describe("the report of the example", () => {
+  test("has a mermaid flowchart of the organizations, accounts, regions and keys with the re-encryption paths", () => {
+    // GIVEN the report of the example
+    const diagram = mermaidBlock(first.markdown);
+    // WHEN its mermaid block is read
+    // THEN it is a valid flowchart (quoted labels, alphanumeric IDs, balanced subgraphs) with both organizations,
+    //      every account, KMS-B and KMS-C, and the copy paths: each source region to KMS-B, each KMS-B to each KMS-C
+    expect(diagram.startsWith("flowchart LR\n")).toBe(true);
+    expect(mermaidProblems(diagram)).toEqual([]);
+    for (const text of ["Organization o-aaaaaaaaaa", "Organization o-bbbbbbbbbb (DR)", "DR account 222222222222", "payments-prod 111111111111", "ledger-prod 333333333333"]) {
+      expect(diagram).toContain(text);
+    }
+    expect(diagram).toContain("KMS-B<br/>alias/snapshot-dr/kms-b");
+    expect(diagram).toContain("KMS-C<br/>alias/snapshot-dr/kms-c");
+    expect(diagram.match(/-->\|"reencrypt: copy under KMS-B, share"\|/g)).toHaveLength(3);
+    expect(diagram.match(/-->\|"DLM copy, keep 35 days"\|/g)).toHaveLength(4);
+  });
+
+  test("has a copy table for the re-encryption flow only, with keys and retention from the configuration", () => {
+    // GIVEN the report of the example (re-encryption only)
+    const section = first.markdown.slice(first.markdown.indexOf("## What is copied where"), first.markdown.indexOf("## Stacks"));
+    // WHEN the copy tables are read
+    // THEN there is one, for re-encryption, naming KMS-B and KMS-C by alias and the configured retention
+    expect(section.match(/^### .*$/gm)).toEqual([`### ${FLOW_TITLES.reencrypt}`]);
+    expect(section).toContain("`alias/snapshot-dr/kms-b (KMS-B, DR account)` | 24 h |");
+    expect(section).toContain("`alias/snapshot-dr/kms-c (KMS-C, DR account)` | 35 days |");
+    expect(section).toContain("| 111111111111 eu-west-1 | source |");
+    expect(section).toContain("| 333333333333 us-east-1 | source |");
+  });
+
+  test("lists every matrix row with its expected and actual decision and the statement that decided it", () => {
+    // GIVEN the report's plan and markdown
+    const lines = matrixLines(first.markdown);
+    // WHEN each matrix row is looked up in the markdown
+    // THEN it appears exactly once, with expected, actual and each deciding statement's Sid and resource address
+    expect(lines).toHaveLength(first.plan.matrix.length);
+    for (const row of first.plan.matrix) {
+      const mine = lines.filter((line) => line.startsWith(`| ${row.id} |`));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toContain(` | ${row.expected} | ${row.actual} | `);
+      for (const statement of row.decidedBy) {
+        if (statement.sid) expect(mine[0]).toContain(`Sid \`${statement.sid}\``);
+        if (statement.address) expect(mine[0]).toContain(`\`${statement.address}\``);
+      }
+    }
+    expect(first.markdown).toContain("**Access matrix: 52 rows, every one as expected.**");
+    expect(first.markdown.indexOf(MATRIX_MARKER)).toBeGreaterThan(first.markdown.indexOf("## Stacks"));
+  });
+
+  test("lists the stacks with their resource counts and types, as synthesized", () => {
+    // GIVEN the example synthesized separately
+    const app = synthesizeToTemp(loadConfig(EXAMPLE_FILE), "report-stacks");
+    try {
+      for (const [name, stack] of app.stacks) {
+        // WHEN a stack's resources are counted from its cdk.tf.json
+        const types = Object.entries(stack.json.resource as Record<string, Record<string, unknown>>);
+        const count = types.reduce((sum, [, resources]) => sum + Object.keys(resources).length, 0);
+        // THEN the report has its line with the account and that count, and each resource type with its count
+        const line = first.markdown.split("\n").find((l) => l.startsWith(`| ${name} | ${stack.accountId} |`));
+        expect(line).toBeDefined();
+        expect(line).toContain(` | ${count} | `);
+        for (const [type, resources] of types) expect(line).toContain(`\`${type}\` ${Object.keys(resources).length}`);
+      }
+      expect(first.plan.stacks.map((s) => s.stack)).toEqual([...app.stacks.keys()].sort());
+    } finally {
+      app.cleanup();
+    }
+  });
+
+  test("is byte-identical when run twice, with no temporary path or timestamp", () => {
+    // GIVEN two runs of the report on the example, into two directories
+    // WHEN their files are compared
+    // THEN they are byte-identical
+    for (const name of ["dr-plan.md", "dr-plan.json", "dr-plan-comment.md"]) {
+      expect(read(path.dirname(second.markdownPath), name).equals(read(path.dirname(first.markdownPath), name))).toBe(true);
+    }
+    // AND they mention no temporary directory and no date
+    for (const text of [first.markdown, first.json]) {
+      expect(text).not.toContain(os.tmpdir());
+      expect(text).not.toContain("snapshot-dr-report-");
+      expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    }
+  });
+
+  test("writes JSON with the same facts and as many matrix rows as the markdown", () => {
+    // GIVEN dr-plan.json of the example
+    const plan = JSON.parse(fs.readFileSync(first.jsonPath, "utf8")) as DrPlan;
+    // WHEN it is parsed
+    // THEN it has the flows, copy paths, stacks and matrix, with as many rows as the markdown's matrix
+    expect(plan.matrix).toHaveLength(matrixLines(first.markdown).length);
+    expect(plan.matrixSummary).toEqual({ rows: 52, asExpected: 52, differ: 0, differing: [] });
+    expect(plan.flows.map((f) => [f.flow, f.enabled])).toEqual(FLOWS.map((flow) => [flow, flow === "reencrypt"]));
+    expect(plan.copyPaths).toHaveLength(3);
+    expect(plan.stacks.map((s) => s.stack)).toEqual(["dr-222222222222", "source-111111111111", "source-333333333333"]);
+    expect(plan.config).toEqual(expect.objectContaining({ file: "config/example.yaml", drAccount: "222222222222" }));
+    expect(plan.matrix[0]).toEqual(
+      expect.objectContaining({ id: "reencrypt-001", flow: "reencrypt", expected: "Allowed", actual: "Allowed", decidedBy: expect.any(Array), context: expect.any(Object) }),
+    );
+  });
+
+  test("fits in a GitHub comment whole", () => {
+    // GIVEN the example's report
+    // WHEN its comment body is read
+    // THEN it is the whole report, under GitHub's limit
+    expect(fs.readFileSync(first.commentPath, "utf8")).toBe(first.markdown);
+    expect(first.markdown.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+  });
+});
+
+describe("the report of a configuration with every flow", () => {
+  test("has a table and matrix rows for every flow, and the rows that differ at the top", () => {
+    // GIVEN the report of a same-organization configuration with every flow
+    const markdown = everyFlow.markdown;
+    const copies = markdown.slice(markdown.indexOf("## What is copied where"), markdown.indexOf("## Stacks"));
+    // WHEN its sections are read
+    // THEN there is a copy table per flow, every row of the JSON matrix is in the markdown, and the diagram is valid
+    expect(copies.match(/^### .*$/gm)).toEqual(FLOWS.map((flow) => `### ${FLOW_TITLES[flow]}`));
+    expect(matrixLines(markdown)).toHaveLength((JSON.parse(everyFlow.json) as DrPlan).matrix.length);
+    expect(mermaidProblems(mermaidBlock(markdown))).toEqual([]);
+    for (const flow of FLOWS) expect(mermaidBlock(markdown)).toMatch(new RegExp(`-->\\|"${flow}: `));
+    expect(mermaidBlock(markdown)).toContain("subgraph orgo0000000001src[");
+    // AND the rows that differ (the pinned share-mode finding) are listed before the diagram
+    const differing = everyFlow.plan.matrix.filter((row) => !row.asExpected);
+    expect(differing.length).toBeGreaterThan(0);
+    const top = markdown.slice(0, markdown.indexOf("## Diagram"));
+    for (const row of differing) expect(top).toContain(`| ${row.id} (differs) |`);
+  });
+
+  test("cuts the comment before the access matrix when the whole report is too long", () => {
+    // GIVEN the every-flow report, longer than a GitHub comment
+    const comment = fs.readFileSync(everyFlow.commentPath, "utf8");
+    // WHEN its comment body is read
+    // THEN it is under the limit, keeps the summary, the differing rows and the diagram, and says where the matrix is
+    expect(everyFlow.markdown.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT);
+    expect(comment.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+    expect(comment).toContain("## Rows that differ");
+    expect(comment).toContain("```mermaid");
+    expect(comment).toContain("longer than a GitHub comment allows");
+    expect(matrixLines(comment)).toEqual([]);
+  });
+});
+
+describe("npm run report", () => {
+  const run = (configFile: string, outDir: string) =>
+    spawnSync(process.execPath, ["-r", "./scripts/register-ts.js", "scripts/review/report.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, DR_CONFIG: configFile, DR_REPORT_DIR: outDir },
+      encoding: "utf8",
+    });
+
+  test("writes the example's files, prints one summary line and exits 0", () => {
+    // GIVEN the example configuration
+    const outDir = path.join(tmp, "cli-example");
+    // WHEN the command runs
+    const result = run("config/example.yaml", outDir);
+    // THEN it exits 0 with one line, and writes the same files as the function
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim().split("\n")).toHaveLength(1);
+    expect(result.stdout).toMatch(/^dr-plan config\/example\.yaml: 52 matrix rows \(reencrypt 52\), all as expected; wrote /);
+    expect(read(outDir, "dr-plan.md").equals(read(path.dirname(first.markdownPath), "dr-plan.md"))).toBe(true);
+    expect(read(outDir, "dr-plan.json").equals(read(path.dirname(first.markdownPath), "dr-plan.json"))).toBe(true);
+  });
+
+  test("exits non-zero after writing the files when a row differs from the expected decision", () => {
+    // GIVEN the every-flow configuration, whose matrix has differing rows
+    const outDir = path.join(tmp, "cli-every-flow");
+    // WHEN the command runs
+    const result = run(everyFlowFile, outDir);
+    // THEN it exits 1, names the differing rows in its one line, and has written both files
+    expect(result.status).toBe(1);
+    expect(result.stdout.trim().split("\n")).toHaveLength(1);
+    expect(result.stdout).toContain(`DIFFER from expected (${everyFlow.plan.matrixSummary.differing.join(", ")})`);
+    expect(read(outDir, "dr-plan.md").equals(read(path.dirname(everyFlow.markdownPath), "dr-plan.md"))).toBe(true);
+    expect(JSON.parse(read(outDir, "dr-plan.json").toString()).matrixSummary.differ).toBeGreaterThan(0);
+  });
+
+  test("exits non-zero with the configuration's problems when it is invalid", () => {
+    // GIVEN a configuration with an invalid account ID
+    const bad = path.join(tmp, "bad.yaml");
+    fs.writeFileSync(bad, fs.readFileSync(EXAMPLE_FILE, "utf8").replace('id: "222222222222"', 'id: "2222"'));
+    // WHEN the command runs
+    const result = run(bad, path.join(tmp, "cli-bad"));
+    // THEN it exits 1 with the problem and writes nothing
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("drAccount.id: expected 12 digits");
+    expect(fs.existsSync(path.join(tmp, "cli-bad"))).toBe(false);
+  });
+});
