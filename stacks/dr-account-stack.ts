@@ -4,6 +4,7 @@ import type { SnapshotDrConfig } from "../modules/config/load-config";
 import { DrBackupVault } from "../modules/backup/dr-backup-vault";
 import type { CopySources } from "../modules/backup/dr-backup-vault-access-policy";
 import {
+  anyRegionViaService,
   backupDrKeyAliasName,
   backupDrVaultName,
   backupEnabledFor,
@@ -106,14 +107,16 @@ export class DrAccountStack extends SnapshotDrStack {
     const sharedSourceKeyArns = [...sourceAccountsByRegion(config, "share")].flatMap(([region, accountIds]) =>
       accountIds.map((accountId) => `arn:${partition}:kms:${region}:${accountId}:key/*`),
     );
-    const copyKeyArns = [...[...this.kmsB.values(), ...this.kmsC.values()].map((key) => key.key.arn), ...sharedSourceKeyArns];
+    const drKeyArns = [...this.kmsB.values(), ...this.kmsC.values()].map((key) => key.key.arn);
     this.dlmRole = new ServiceRole(this, "dlm-role", {
       provider: this.homeProvider,
       roleName: drDlmRoleName(config),
       servicePrincipal: "dlm.amazonaws.com",
       description: "Runs the cross-account copy event policies that copy shared DR snapshots under KMS-C",
       managedPolicyArns: [`arn:${partition}:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole`],
-      inlinePolicies: { "copy-keys": dlmKeyUsePolicy(copyKeyArns) },
+      inlinePolicies: {
+        "copy-keys": dlmKeyUsePolicy({ drKeyArns, sourceKeyArns: sharedSourceKeyArns, ec2AnyRegionViaService: anyRegionViaService(config, "ec2") }),
+      },
     });
 
     const { descriptionRegex } = transitCopyContract(config);

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../modules/config/load-config";
 import { Annotations } from "cdktf";
 import {
+  anyRegionViaService,
   backupDrVaultName,
   backupDrVaultRegion,
   backupEnabledFor,
@@ -198,6 +199,7 @@ export class SourceAccountStack extends SnapshotDrStack {
       sourceAccountId: account.id,
       drAccountId: config.drAccount.id,
       sourceDlmRoleArn: roleArn(config, account.id, sourceDlmRoleName(config)),
+      ec2AnyRegionViaService: anyRegionViaService(config, "ec2"),
     };
     const existingKeys = account.ebs.kmsKeyArns ?? {};
     for (const region of this.regions) {

@@ -39,15 +39,18 @@ const roleArn = (account: string, name: string) => `arn:aws:iam::${account}:role
 const identityOf = (stack: SynthesizedStack, roleName: string): NamedPolicy[] =>
   stack.roleInlinePolicies(roleName).map(({ name, document }) => ({ name: `${roleName}/${name}`, policy: document }));
 
-/** What AWS puts in the context when a principal (through EC2 or DLM) calls KMS. */
-function kmsContext(principalAccount: string, principal: string, action: string, grantForAwsResource?: "true" | "false") {
+/** What AWS puts in the context when a principal calls KMS, through a service (`viaService`) or directly. */
+function kmsContext(principalAccount: string, principal: string, action: string, grantForAwsResource?: "true" | "false", viaService?: string) {
   return {
     "aws:PrincipalAccount": principalAccount,
     "aws:PrincipalArn": principal,
     "kms:CallerAccount": principalAccount,
+    ...(viaService ? { "kms:ViaService": viaService } : {}),
     ...(action === "kms:CreateGrant" && grantForAwsResource !== undefined ? { "kms:GrantIsForAWSResource": grantForAwsResource } : {}),
   };
 }
+
+const ec2 = (region: string) => `ec2.${region}.amazonaws.com`;
 
 let app: SynthesizedApp;
 let dr: SynthesizedStack;
@@ -76,12 +79,46 @@ describe("share mode: the DR account's DLM role on the source key (KMS-A)", () =
         action,
         resource: sharing.keyArn(KMS_A, region),
         resourceAccount: SHARING,
-        context: kmsContext(DR, principal, action),
+        context: kmsContext(DR, principal, action, undefined, ec2(region)),
         identityPolicies: identityOf(dr, DR_DLM_ROLE),
         resourcePolicy: sharing.keyPolicy(KMS_A, region),
       });
     },
   );
+
+  test.each(regions.flatMap((region) => ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom"].map((action) => ({ region, action }))))(
+    "$action on KMS-A of $region directly, or through another service, is denied by both policies",
+    async ({ region, action }) => {
+      // GIVEN the DR DLM role and KMS-A
+      const principal = roleArn(DR, DR_DLM_ROLE);
+      const request = {
+        principal,
+        action,
+        resource: sharing.keyArn(KMS_A, region),
+        resourceAccount: SHARING,
+        identityPolicies: identityOf(dr, DR_DLM_ROLE),
+        resourcePolicy: sharing.keyPolicy(KMS_A, region),
+      };
+      // WHEN it calls KMS itself, or through RDS THEN both its policy and the key policy deny it: the key is for EBS copies only
+      await expectDenied({ ...request, description: "DR DLM role on KMS-A directly", context: kmsContext(DR, principal, action) }, "both");
+      await expectDenied({ ...request, description: "DR DLM role on KMS-A through RDS", context: kmsContext(DR, principal, action, undefined, `rds.${region}.amazonaws.com`) }, "both");
+    },
+  );
+
+  test.each(regions)("DescribeKey on KMS-A of %s is allowed without EC2 (metadata only)", async (region) => {
+    // GIVEN the DR DLM role WHEN it describes the key directly THEN both policies allow it
+    const principal = roleArn(DR, DR_DLM_ROLE);
+    await expectAllowed({
+      description: "DR DLM role describes KMS-A",
+      principal,
+      action: "kms:DescribeKey",
+      resource: sharing.keyArn(KMS_A, region),
+      resourceAccount: SHARING,
+      context: kmsContext(DR, principal, "kms:DescribeKey"),
+      identityPolicies: identityOf(dr, DR_DLM_ROLE),
+      resourcePolicy: sharing.keyPolicy(KMS_A, region),
+    });
+  });
 
   test.each(regions)("CreateGrant on KMS-A of %s is allowed for an AWS resource only", async (region) => {
     // GIVEN the DR DLM role and KMS-A
@@ -95,9 +132,9 @@ describe("share mode: the DR account's DLM role on the source key (KMS-A)", () =
       resourcePolicy: sharing.keyPolicy(KMS_A, region),
     };
     // WHEN EBS asks for a grant for the copy THEN it is allowed
-    await expectAllowed({ ...request, description: "grant for EBS", context: kmsContext(DR, principal, "kms:CreateGrant", "true") });
+    await expectAllowed({ ...request, description: "grant for EBS", context: kmsContext(DR, principal, "kms:CreateGrant", "true", ec2(region)) });
     // AND WHEN the grant is not for an AWS resource THEN both policies deny it
-    await expectDenied({ ...request, description: "grant not for an AWS resource", context: kmsContext(DR, principal, "kms:CreateGrant", "false") }, "both");
+    await expectDenied({ ...request, description: "grant not for an AWS resource", context: kmsContext(DR, principal, "kms:CreateGrant", "false", ec2(region)) }, "both");
   });
 
   test.each(["kms:Decrypt", "kms:CreateGrant"])("an account outside the configuration cannot %s on KMS-A", async (action) => {
@@ -111,7 +148,7 @@ describe("share mode: the DR account's DLM role on the source key (KMS-A)", () =
         action,
         resource: sharing.keyArn(KMS_A, "us-east-1"),
         resourceAccount: SHARING,
-        context: kmsContext(OUTSIDER, principal, action, "true"),
+        context: kmsContext(OUTSIDER, principal, action, "true", ec2("us-east-1")),
         identityPolicies: [allowEverythingPolicy()],
         resourcePolicy: sharing.keyPolicy(KMS_A, "us-east-1"),
       },
@@ -145,7 +182,7 @@ describe("share mode: the DR account's DLM role on the source key (KMS-A)", () =
 
 describe("share mode: the source account's DLM role on its own key", () => {
   test.each(["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptTo", "kms:CreateGrant"])(
-    "%s is allowed by the key policy",
+    "%s through EC2 is allowed by the key policy",
     async (action) => {
       // GIVEN the source DLM role (no identity policy on KMS) and KMS-A, whose policy names the role
       const principal = roleArn(SHARING, SOURCE_DLM_ROLE);
@@ -156,7 +193,7 @@ describe("share mode: the source account's DLM role on its own key", () => {
         action,
         resource: sharing.keyArn(KMS_A, "us-east-1"),
         resourceAccount: SHARING,
-        context: kmsContext(SHARING, principal, action, "true"),
+        context: kmsContext(SHARING, principal, action, "true", ec2("us-east-1")),
         identityPolicies: [],
         resourcePolicy: sharing.keyPolicy(KMS_A, "us-east-1"),
       });

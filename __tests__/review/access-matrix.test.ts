@@ -66,14 +66,7 @@ const REQUIRED_MISUSES: Readonly<Record<Flow, readonly MisuseKind[]>> = {
  * matrix is right, the policy is not). Each is pinned: a configuration's differing rows must be exactly the rows
  * a finding selects, so any other difference fails, and so does a fixed policy (then remove the entry).
  */
-const KNOWN_FINDINGS: readonly { readonly name: string; readonly matches: (row: MatrixRow) => boolean }[] = [
-  {
-    // share mode: KMS-A's AllowUseOfTheKey (seed 000 step 2) and the DR DLM role's UseCopyKeys have no
-    // kms:ViaService condition, so the DR account may use the source key directly, not only through EC2.
-    name: "share: the DR account may use KMS-A without EC2",
-    matches: (row) => row.flow === "share" && row.misuse === "without-service",
-  },
-];
+const KNOWN_FINDINGS: readonly { readonly name: string; readonly matches: (row: MatrixRow) => boolean }[] = [];
 
 const describeRow = (row: MatrixRow) =>
   `${row.id} ${row.description}: ${row.principal} → ${row.action} on ${row.resource}: expected ${row.expected}, got ${row.decision} ` +
@@ -263,22 +256,16 @@ describe("expectations follow the configuration", () => {
   });
 });
 
-describe("FINDING: share mode lets the DR account use KMS-A without EC2", () => {
+describe("share mode: the source key only through EC2", () => {
   test.each(CASES.filter((c) => c.flows.includes("share")).map((c) => ({ name: c.name })))("$name", ({ name }) => {
     // GIVEN a configuration with share-mode accounts
     const rows = matrices.get(name)!.filter((row) => row.flow === "share" && row.misuse === "without-service");
     // WHEN the DR DLM role calls kms:Decrypt on a KMS-A directly (no kms:ViaService)
-    // THEN it is Allowed, though expected Denied: KMS-A's AllowUseOfTheKey and the role's UseCopyKeys have no kms:ViaService condition
+    // THEN it is denied: KMS-A's key policy and the role's policy both tie the use of the key to EC2
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
-      expect([row.expected, row.actual]).toEqual(["Denied", "Allowed"]);
+      expect([row.expected, row.actual]).toEqual(["Denied", "Denied"]);
       expect(row.context["kms:ViaService"]).toBeUndefined();
-      expect(row.decidedBy.map((s) => [s.kind, s.effect, s.sid])).toEqual(
-        expect.arrayContaining([
-          ["identity", "Allow", "UseCopyKeys"],
-          ["resource", "Allow", "AllowUseOfTheKey"],
-        ]),
-      );
     }
   });
 });

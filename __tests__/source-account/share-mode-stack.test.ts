@@ -49,7 +49,7 @@ describe("share mode", () => {
     expect(resourcesOf(json, "aws_iam_role").map((role) => role.name)).toEqual(["snapshot-dr-dlm-snapshots"]);
   });
 
-  test("KMS-A lets the source DLM role and the DR account use it (seed 000 step 2), created after the role", () => {
+  test("KMS-A lets the source DLM role and the DR account use it through EC2 (seed 000 step 2), created after the role", () => {
     // GIVEN an account in share mode WHEN synthesized
     const { json } = synthSource(0);
     // THEN one KMS-A per region with both statements, waiting for the role its policy names
@@ -59,16 +59,23 @@ describe("share mode", () => {
       expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
       expect(key.depends_on).toEqual([expect.stringMatching(/^aws_iam_role\.dlm-role_/)]);
       const statements: Json[] = JSON.parse(key.policy).Statement;
-      expect(statements.map((s) => s.Sid)).toEqual(["AccountAdministersKey", "AllowUseOfTheKey", "AllowAttachmentOfPersistentResources"]);
+      expect(statements.map((s) => s.Sid)).toEqual([
+        "AccountAdministersKey",
+        "AllowUseOfTheKeyThroughEc2",
+        "AllowDescribeKey",
+        "AllowAttachmentOfPersistentResources",
+      ]);
       const principals = ["arn:aws:iam::111111111111:role/snapshot-dr-dlm-snapshots", "arn:aws:iam::222222222222:root"];
       expect(statements[1]).toMatchObject({
         Principal: { AWS: principals },
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+        Condition: { StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } },
       });
-      expect(statements[2]).toMatchObject({
+      expect(statements[2]).toMatchObject({ Principal: { AWS: principals }, Action: "kms:DescribeKey" });
+      expect(statements[3]).toMatchObject({
         Principal: { AWS: principals },
         Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
-        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+        Condition: { StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" }, Bool: { "kms:GrantIsForAWSResource": "true" } },
       });
     }
     expect(resourcesOf(json, "aws_kms_alias").map((alias) => alias.name)).toEqual(["alias/snapshot-dr/kms-a", "alias/snapshot-dr/kms-a"]);
@@ -100,14 +107,14 @@ describe("share mode", () => {
       "^(snapshot-dr DR transit copy of snap-[0-9a-f]+ from [0-9]{12}|Created for policy: policy-[0-9a-f]+ schedule: snapshot-dr DR shared snapshots)$",
     );
     const inline = JSON.parse(resourcesOf(json, "aws_iam_role_policy")[0].policy);
-    expect(inline.Statement[1].Resource).toEqual(
-      expect.arrayContaining([
-        "arn:aws:kms:eu-west-1:111111111111:key/*",
-        "arn:aws:kms:us-east-1:111111111111:key/*",
-        "arn:aws:kms:us-east-1:444444444444:key/*",
-      ]),
-    );
-    expect(inline.Statement[1].Resource).not.toContain("arn:aws:kms:us-east-1:333333333333:key/*");
+    const sourceKeys = inline.Statement.find((statement: Json) => statement.Sid === "UseSourceKeysThroughEc2");
+    expect(sourceKeys.Resource).toEqual([
+      "arn:aws:kms:eu-west-1:111111111111:key/*",
+      "arn:aws:kms:us-east-1:111111111111:key/*",
+      "arn:aws:kms:us-east-1:444444444444:key/*",
+    ]);
+    expect(sourceKeys.Condition).toEqual({ StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } });
+    expect(JSON.stringify(inline)).not.toContain("arn:aws:kms:us-east-1:333333333333:key/*");
   });
 
   test("a region whose shares no event policy sees fails validation: the policies must be in the same Region", () => {

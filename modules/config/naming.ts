@@ -65,6 +65,9 @@ export const kmsBAliasArn = (config: SnapshotDrConfig, region: string) =>
 export const viaService = (config: SnapshotDrConfig, service: string, region: string) =>
   `${service}.${region}.${dnsSuffix(partitionOf(config))}`;
 
+/** `kms:ViaService` of a service in any region (for `StringLike`), e.g. `ec2.*.amazonaws.com`. */
+export const anyRegionViaService = (config: SnapshotDrConfig, service: string) => `${service}.*.${dnsSuffix(partitionOf(config))}`;
+
 export const roleArn = (config: SnapshotDrConfig, accountId: string, roleName: string) =>
   `arn:${config.partition}:iam::${accountId}:role/${roleName}`;
 

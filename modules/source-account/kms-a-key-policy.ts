@@ -8,6 +8,11 @@ export interface KmsAKeyPolicyProps {
   readonly drAccountId: string;
   /** The source account's DLM execution role, which snapshots the volumes. */
   readonly sourceDlmRoleArn: string;
+  /**
+   * `ec2.*.amazonaws.com`: the key is used only through EC2, of any region (a DLM copy to another region
+   * reaches the key through EC2 of the destination region).
+   */
+  readonly ec2AnyRegionViaService: string;
 }
 
 /** Seed 000 step 2: who may use the shared key (the source DLM role and the DR account). */
@@ -16,17 +21,28 @@ export function kmsASharingPrincipals(props: KmsAKeyPolicyProps): string[] {
 }
 
 /**
- * The two statements of seed 000 step 2: use of the key, and attachment of persistent resources (grants
- * for AWS resources only). They are what an existing key's policy needs too (see the synthesis notices).
+ * Seed 000 step 2's two statements (use of the key; attachment of persistent resources, for AWS resources
+ * only), tightened: the cryptographic use and the grants only through EC2, so that the DR account cannot
+ * use the source key as a plain encryption service; describing the key stays open to them. They are what an
+ * existing key's policy needs too (see the synthesis notices).
  */
 export function kmsASharingStatements(props: KmsAKeyPolicyProps): PolicyStatement[] {
   const principals = { AWS: kmsASharingPrincipals(props) };
+  const throughEc2 = { "kms:ViaService": props.ec2AnyRegionViaService };
   return [
     {
-      Sid: "AllowUseOfTheKey",
+      Sid: "AllowUseOfTheKeyThroughEc2",
       Effect: "Allow",
       Principal: principals,
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+      Resource: "*",
+      Condition: { StringLike: throughEc2 },
+    },
+    {
+      Sid: "AllowDescribeKey",
+      Effect: "Allow",
+      Principal: principals,
+      Action: "kms:DescribeKey",
       Resource: "*",
     },
     {
@@ -35,7 +51,7 @@ export function kmsASharingStatements(props: KmsAKeyPolicyProps): PolicyStatemen
       Principal: principals,
       Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
       Resource: "*",
-      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+      Condition: { StringLike: throughEc2, Bool: { "kms:GrantIsForAWSResource": "true" } },
     },
   ];
 }

@@ -683,6 +683,9 @@ export async function writeReport(options: { readonly configFile: string; readon
   return { plan, markdown, json, markdownPath, jsonPath, commentPath, summaryLine };
 }
 
+/** The command's exit code: 1 when any row's actual decision differs from the expected one (files are written first). */
+export const exitCodeFor = (plan: DrPlan): number => (plan.matrixSummary.differ === 0 ? 0 : 1);
+
 async function main(): Promise<number> {
   const configFile = process.env.DR_CONFIG || "config/example.yaml";
   const outDir = process.env.DR_REPORT_DIR || path.join(PROJECT_ROOT, "report");
@@ -690,7 +693,7 @@ async function main(): Promise<number> {
   try {
     const result = await writeReport({ configFile, outDir });
     console.log(result.summaryLine);
-    return result.plan.matrixSummary.differ === 0 ? 0 : 1;
+    return exitCodeFor(result.plan);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof SynthValidationError) {
       console.error(error.message);
