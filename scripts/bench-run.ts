@@ -8,12 +8,16 @@ import { generateConfig } from "./generate-config";
 
 /**
  * One benchmark run, in its own process so that its peak memory is its own: generate a configuration of
- * N source accounts, synthesize it, and print one JSON line of measurements.
+ * N source accounts (`reencrypt` only, or `every` flow), synthesize and lint it as main.ts does, and print
+ * one JSON line of measurements.
  */
-async function run(sourceAccounts: number, outdir: string): Promise<void> {
+async function run(sourceAccounts: number, outdir: string, flows: string): Promise<void> {
   disableTokenStackTraces(); // as main.ts does
   const started = process.hrtime.bigint();
-  const config = parseConfig(generateConfig({ sourceAccounts, regionsPerAccount: 3 }));
+  const everyFlow = flows === "every";
+  const config = parseConfig(
+    generateConfig({ sourceAccounts, regionsPerAccount: 3, ...(everyFlow ? { sameOrganization: true, ebsMode: "mixed", backup: true, rds: true } : {}) }),
+  );
   const result = synthesize(config, outdir, { policyCatalog: await loadIamCatalog() }); // as main.ts does
   const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
 
@@ -34,8 +38,8 @@ async function run(sourceAccounts: number, outdir: string): Promise<void> {
   };
   walk(outdir);
   console.log(
-    JSON.stringify({ sourceAccounts, stacks: result.stacks.length, resources, bytes, synthMs, peakRssMiB: process.resourceUsage().maxRSS / 1024 }),
+    JSON.stringify({ sourceAccounts, flows, stacks: result.stacks.length, resources, bytes, synthMs, peakRssMiB: process.resourceUsage().maxRSS / 1024 }),
   );
 }
 
-void run(Number(process.argv[2]), process.argv[3]);
+void run(Number(process.argv[2]), process.argv[3], process.argv[4] ?? "reencrypt");
