@@ -610,8 +610,12 @@ export class OfflineTerraform {
   private syntheses = 0;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
-  /** The first `terraform init` fills the plugin cache; the others wait for it rather than race to fill it. */
-  private cacheFilled?: Promise<unknown>;
+  /**
+   * `terraform init`s run one at a time: Terraform does not lock its plugin cache, and two inits linking the
+   * provider from it at once have left a working directory without the provider ("no package ... cached in
+   * .terraform/providers"). An init takes under a second once the cache is filled; validate and plan stay parallel.
+   */
+  private initQueue: Promise<unknown> = Promise.resolve();
 
   /** Throws {@link OfflineTerraformUnavailableError} when terraform or the mirror is missing. */
   constructor(options: OfflineTerraformOptions = {}) {
@@ -778,15 +782,10 @@ export class OfflineTerraform {
     if (!this.keep) fs.rmSync(this.root, { recursive: true, force: true });
   }
 
-  private async init(cwd: string): Promise<TerraformCommandOutcome> {
-    const args = ["init", "-input=false", "-no-color"];
-    if (!this.cacheFilled) {
-      const first = this.terraform(cwd, args);
-      this.cacheFilled = first;
-      return first;
-    }
-    await this.cacheFilled;
-    return this.terraform(cwd, args);
+  private init(cwd: string): Promise<TerraformCommandOutcome> {
+    const run = this.initQueue.then(() => this.terraform(cwd, ["init", "-input=false", "-no-color"]));
+    this.initQueue = run.catch(() => undefined);
+    return run;
   }
 }
 
