@@ -28,6 +28,7 @@ import {
   hasErrorCode,
 } from "../../lambda/runtime/retry";
 import { RDS_RETRYABLE_ERRORS } from "../../source-account/rds-snapshot-copier/rds-retryable-errors";
+import { settingsReader } from "../../lambda/runtime/settings";
 
 /**
  * RDS snapshot importer of the DR account, one per DR region, run hourly: a snapshot shared with an account
@@ -109,20 +110,7 @@ export const PROVENANCE_TAG_KEYS = ["SourceAccount", "SourceSnapshotArn"];
 
 /** Reads and validates the configuration; reports every bad variable at once so one deploy fixes them all. */
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
-  const problems: string[] = [];
-  const optional = (name: string) => {
-    const value = env[name];
-    return value === undefined || value.trim() === "" ? undefined : value;
-  };
-  const read = (name: string, pattern: RegExp | undefined, expected: string): string => {
-    const value = optional(name);
-    if (value === undefined) {
-      problems.push(`${name} is not set`);
-      return "";
-    }
-    if (pattern && !pattern.test(value)) problems.push(`${name} must be ${expected}, got ${JSON.stringify(value)}`);
-    return value;
-  };
+  const { problems, read, optional } = settingsReader(env);
   const keyArn = "a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>)";
 
   const drAccountId = read("DR_ACCOUNT_ID", ACCOUNT_ID, "a 12-digit AWS account id");

@@ -16,6 +16,7 @@ import { HANDLED_EVENT_IDS } from "./rds-event-ids";
 import { ALREADY_EXISTS, KIND_LABEL, RdsSnapshotApi, tagValue, type RdsSnapshot } from "./rds-snapshot-api";
 import { createRetrying, defaultSleep, describeError, errorCode, errorMessage, hasErrorCode } from "../../lambda/runtime/retry";
 import { RDS_RETRYABLE_ERRORS } from "./rds-retryable-errors";
+import { settingsReader } from "../../lambda/runtime/settings";
 
 /**
  * RDS snapshot copier of a source account and region.
@@ -139,16 +140,7 @@ export const PROVENANCE_TAG_KEYS = ["SourceAccount", "SourceSnapshotArn", "Sourc
 
 /** Reads and validates the configuration; reports every bad variable at once so one deploy fixes them all. */
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
-  const problems: string[] = [];
-  const read = (name: string, pattern: RegExp | undefined, expected: string): string => {
-    const value = env[name];
-    if (value === undefined || value.trim() === "") {
-      problems.push(`${name} is not set`);
-      return "";
-    }
-    if (pattern && !pattern.test(value)) problems.push(`${name} must be ${expected}, got ${JSON.stringify(value)}`);
-    return value;
-  };
+  const { problems, read } = settingsReader(env);
 
   const drAccountId = read("DR_ACCOUNT_ID", ACCOUNT_ID, "a 12-digit AWS account id");
   const sourceAccountId = read("SOURCE_ACCOUNT_ID", ACCOUNT_ID, "a 12-digit AWS account id");

@@ -117,8 +117,7 @@ export const DATABASE_RESOURCE_TYPE: Readonly<Record<SnapshotKind, string>> = { 
 /** A key ARN (not an alias): RDS reports a snapshot's `KmsKeyId` as the key ARN. Single- or multi-Region key. */
 export const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/(?:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
-export const ACCOUNT_ID = /^\d{12}$/;
-export const POSITIVE_INTEGER = /^[1-9]\d*$/;
+export { ACCOUNT_ID, POSITIVE_INTEGER } from "../../lambda/runtime/settings";
 export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
 /** RDS tag values hold at most 256 characters; a longer ARN is cut rather than failing the copy. */

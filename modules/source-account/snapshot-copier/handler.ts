@@ -10,6 +10,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { createRetrying, defaultSleep, errorCode, errorMessage, TRANSIENT_ERRORS } from "../../lambda/runtime/retry";
 import { transitCopyDescription } from "./transit-copy-description";
+import { ACCOUNT_ID, POSITIVE_INTEGER, settingsReader } from "../../lambda/runtime/settings";
 
 /**
  * Snapshot copier of a source account and region.
@@ -116,9 +117,7 @@ export interface Settings {
   readonly transitRetentionHours: number;
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
 const KMS_ALIAS_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):alias\/[A-Za-z0-9/_-]+$/;
-const POSITIVE_INTEGER = /^[1-9]\d*$/;
 
 /** Tags the copier writes itself; the transit marker must not collide with them. */
 const SOURCE_SNAPSHOT_ID_TAG = "SourceSnapshotId";
@@ -126,16 +125,7 @@ const PROVENANCE_TAG_KEYS = ["SourceAccount", SOURCE_SNAPSHOT_ID_TAG, "SourceKms
 
 /** Reads and validates the configuration; reports every bad variable at once so one deploy fixes them all. */
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
-  const problems: string[] = [];
-  const read = (name: string, pattern: RegExp | undefined, expected: string): string => {
-    const value = env[name];
-    if (value === undefined || value.trim() === "") {
-      problems.push(`${name} is not set`);
-      return "";
-    }
-    if (pattern && !pattern.test(value)) problems.push(`${name} must be ${expected}, got ${JSON.stringify(value)}`);
-    return value;
-  };
+  const { problems, read } = settingsReader(env);
 
   const drAccountId = read("DR_ACCOUNT_ID", ACCOUNT_ID, "a 12-digit AWS account id");
   const kmsBAliasArn = read("KMS_B_ALIAS_ARN", KMS_ALIAS_ARN, "a KMS alias ARN (arn:<partition>:kms:<region>:<account>:alias/<name>)");
