@@ -71,8 +71,6 @@ export const anyRegionViaService = (config: SnapshotDrConfig, service: string) =
 export const roleArn = (config: SnapshotDrConfig, accountId: string, roleName: string) =>
   `arn:${config.partition}:iam::${accountId}:role/${roleName}`;
 
-export const deployRoleArn = (config: SnapshotDrConfig, accountId: string) =>
-  roleArn(config, accountId, config.deployRoleName);
 
 /** The DR account's execution role for its cross-account copy event policies. */
 export const drDlmRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}-dlm-cross-account-copy`;
@@ -80,7 +78,6 @@ export const drDlmRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}
 export const sourceDlmRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}-dlm-snapshots`;
 /** The source account's snapshot copier (Lambda) role. */
 export const snapshotCopierRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}-snapshot-copier`;
-export const snapshotCopierFunctionName = (config: SnapshotDrConfig) => `${config.namePrefix}-snapshot-copier`;
 
 /**
  * The tags and description that connect the source automation to the DR account's event policy. The
