@@ -106,6 +106,20 @@ describe("construct validation", () => {
       expect(() => new EbsSnapshotPolicy(stack, "p", props({ targetTags: {} }))).toThrow("A snapshot policy needs at least one target tag");
     });
 
+    test("a share rule needs a target account", () => {
+      // GIVEN a share rule without accounts WHEN the policy is built THEN it fails
+      expect(() => new EbsSnapshotPolicy(stack, "p", props({ shareRule: { targetAccounts: [], unshareInterval: 7, unshareIntervalUnit: "DAYS" } }))).toThrow(
+        "A share rule needs at least one target account",
+      );
+    });
+
+    test("a share rule needs an unshare interval of at least 1", () => {
+      // GIVEN an unshare interval of 0 WHEN the policy is built THEN it fails
+      expect(
+        () => new EbsSnapshotPolicy(stack, "p", props({ shareRule: { targetAccounts: ["222222222222"], unshareInterval: 0, unshareIntervalUnit: "DAYS" } })),
+      ).toThrow("Expected the unshare interval to be a whole number of at least 1, got 0");
+    });
+
     test("requires exactly one of interval and cron", () => {
       // GIVEN both WHEN the policy is built THEN it fails
       expect(() => new EbsSnapshotPolicy(stack, "p", props({ schedule: { intervalHours: 24, cronExpression: "cron(0 1 * * ? *)" } }))).toThrow(
