@@ -284,6 +284,11 @@ describe("configuration validation", () => {
       (c) => (c.rds = { enabled: true, copyToSecondaryRegion: true, usesCustomOptionGroups: true }),
       "rds.copyToSecondaryRegion: copying Amazon RDS custom option groups across AWS Regions is not supported",
     ],
+    [
+      "RDS databases with permanent or persistent options",
+      (c) => (c.rds = { enabled: true, usesPermanentOrPersistentOptions: true }),
+      "rds.usesPermanentOrPersistentOptions: You can't share a DB snapshot that uses an option group with permanent or persistent options (nor Oracle or SQL Server snapshots encrypted with TDE): the RDS flow cannot carry these databases",
+    ],
     ["an RDS retention over 100 years", (c) => (c.rds = { enabled: true, retentionDays: 36501 }), "rds.retentionDays: must be at most 36500"],
   ])("rejects %s", (_what, mutate, expected) => {
     // GIVEN a configuration with one problem

@@ -107,6 +107,12 @@ export function crossFieldProblems(config: ParsedConfig): ConfigProblem[] {
       `must be less than rds.retentionDays × 24 (${rds.retentionDays * 24}): a transit copy still shared after the DR copy expired would be imported again`,
     );
   }
+  if (rds.enabled && rds.usesPermanentOrPersistentOptions) {
+    problem(
+      "rds.usesPermanentOrPersistentOptions",
+      "You can't share a DB snapshot that uses an option group with permanent or persistent options (nor Oracle or SQL Server snapshots encrypted with TDE): the RDS flow cannot carry these databases",
+    );
+  }
   if (rds.enabled && rds.copyToSecondaryRegion && rds.usesCustomOptionGroups) {
     problem("rds.copyToSecondaryRegion", "copying Amazon RDS custom option groups across AWS Regions is not supported");
   }

@@ -295,6 +295,8 @@ export const rdsSchema = z
     copyToSecondaryRegion: z.boolean().default(false),
     /** Whether the protected databases use custom option groups (not copied across regions). */
     usesCustomOptionGroups: z.boolean().default(false),
+    /** Whether they use permanent or persistent options such as TDE (their snapshots cannot be shared at all). */
+    usesPermanentOrPersistentOptions: z.boolean().default(false),
   })
   .strict();
 
