@@ -1,6 +1,6 @@
 /**
  * IAM policy documents as plain data. Policies are built in TypeScript and emitted as JSON strings (never
- * `data.aws_iam_policy_document`), so the synthesized JSON can be read back and proven offline.
+ * the provider's policy-document data source), so the synthesized JSON can be read back and proven offline.
  */
 
 export type ConditionBlock = Record<string, Record<string, string | readonly string[]>>;

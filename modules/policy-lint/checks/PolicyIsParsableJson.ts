@@ -4,7 +4,7 @@ import type { PolicyCheck } from "../types";
 export const PolicyIsParsableJson: PolicyCheck = {
   id: "PolicyIsParsableJson",
   explanation:
-    "Emit the policy as a JSON string built with policyJson() (modules/iam/policy-document.ts), never as a data.aws_iam_policy_document or another Terraform expression.",
+    "Emit the policy as a JSON string built with policyJson() (modules/iam/policy-document.ts), never as the provider's policy-document data source or another Terraform expression.",
   appliesTo: ["key", "trust", "identity", "resource", "scp", "backup-policy"],
   check(policy) {
     return policy.parseError === undefined ? [] : [{ message: policy.parseError }];
