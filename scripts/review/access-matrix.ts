@@ -556,6 +556,47 @@ function matrixSpecs(config: SnapshotDrConfig, app: SynthesizedApp): RowSpec[] {
 }
 
 /** Shared helpers of the flow builders. */
+/** What the rows about one key have in common: the key, its policy, the flow. */
+type KeyRowBase = Omit<RowSpec, "misuse" | "description" | "principal" | "action" | "context" | "identity">;
+
+/** An administrator whose own IAM allows everything: only the key policy can refuse what follows. */
+interface KeyAdministrator {
+  readonly principal: string;
+  /** "source account 111111111111", "the DR account". */
+  readonly of: string;
+  readonly identityLabel: string;
+}
+
+const drAdministrator = (h: ReturnType<typeof helpers>, drAccountId: string): KeyAdministrator => ({
+  principal: h.admin(drAccountId),
+  of: "the DR account",
+  identityLabel: "a DR account administrator whose IAM allows everything",
+});
+
+/** Key deletion and key-policy changes by such an administrator: both must be denied by the key policy. */
+function keyAdministrationMisuses(
+  h: ReturnType<typeof helpers>,
+  base: KeyRowBase,
+  admin: KeyAdministrator,
+  keyDescription: string,
+  viaService: string | undefined,
+): RowSpec[] {
+  return (
+    [
+      ["key-deletion", "kms:ScheduleKeyDeletion"],
+      ["policy-change", "kms:PutKeyPolicy"],
+    ] as const
+  ).map(([misuse, action]) => ({
+    ...base,
+    misuse,
+    description: `an administrator of ${admin.of} (its IAM allows everything) calls ${action} on ${keyDescription}`,
+    principal: admin.principal,
+    action,
+    context: h.kmsContext(admin.principal, action, viaService),
+    identity: [standIn(admin.identityLabel)],
+  }));
+}
+
 function helpers(config: SnapshotDrConfig, app: SynthesizedApp) {
   const dr = config.drAccount;
   const partition = config.partition;
@@ -749,21 +790,8 @@ function reencryptRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSpec[]
       context: h.kmsContext(copier, "kms:CreateGrant", h.ec2(region), "false"),
       identity,
     });
-    const sourceAdmin = h.admin(representative.id);
-    for (const [misuse, action] of [
-      ["key-deletion", "kms:ScheduleKeyDeletion"],
-      ["policy-change", "kms:PutKeyPolicy"],
-    ] as const) {
-      rows.push({
-        ...base,
-        misuse,
-        description: `an administrator of source account ${representative.id} (its IAM allows everything) calls ${action} on KMS-B ${region}, even through EC2`,
-        principal: sourceAdmin,
-        action,
-        context: h.kmsContext(sourceAdmin, action, h.ec2(region)),
-        identity: [standIn("a source account administrator whose IAM allows everything")],
-      });
-    }
+    const sourceAdmin = { principal: h.admin(representative.id), of: `source account ${representative.id}`, identityLabel: "a source account administrator whose IAM allows everything" };
+    rows.push(...keyAdministrationMisuses(h, base, sourceAdmin, `KMS-B ${region}, even through EC2`, h.ec2(region)));
   }
 
   // Misuses of the copier's own permissions, for the first account.
@@ -970,21 +998,7 @@ function shareRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSpec[] {
       identity: dlmIdentity,
       notEvaluated: dlmManaged,
     });
-    const drAdmin = h.admin(dr.id);
-    for (const [misuse, action] of [
-      ["key-deletion", "kms:ScheduleKeyDeletion"],
-      ["policy-change", "kms:PutKeyPolicy"],
-    ] as const) {
-      rows.push({
-        ...base,
-        misuse,
-        description: `an administrator of the DR account (its IAM allows everything) calls ${action} on KMS-A of ${representative.id} in ${region}`,
-        principal: drAdmin,
-        action,
-        context: h.kmsContext(drAdmin, action, undefined),
-        identity: [standIn("a DR account administrator whose IAM allows everything")],
-      });
-    }
+    rows.push(...keyAdministrationMisuses(h, base, drAdministrator(h, dr.id), `KMS-A of ${representative.id} in ${region}`, undefined));
   }
 
   // The DR DLM role may use a sharing account's keys only in the regions it shares from.
@@ -1229,18 +1243,7 @@ function backupRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSpec[] {
       action: "kms:Decrypt",
       context: h.kmsContext(drAdmin, "kms:Decrypt", undefined),
     });
-    for (const [misuse, action] of [
-      ["key-deletion", "kms:ScheduleKeyDeletion"],
-      ["policy-change", "kms:PutKeyPolicy"],
-    ] as const) {
-      rows.push({
-        ...base,
-        misuse,
-        description: `an administrator of the DR account (its IAM allows everything) calls ${action} on the backup key of ${representative.id} in ${region}`,
-        action,
-        context: h.kmsContext(drAdmin, action, undefined),
-      });
-    }
+    rows.push(...keyAdministrationMisuses(h, base, drAdministrator(h, dr.id), `the backup key of ${representative.id} in ${region}`, undefined));
   }
 
   if (backup.guardrails.denyLeaveOrganization) {
@@ -1422,21 +1425,7 @@ function rdsRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSpec[] {
       context: h.kmsContext(importer, "kms:Decrypt", h.ec2(region)),
       identity: importerIdentity,
     });
-    const drAdmin = h.admin(dr.id);
-    for (const [misuse, action] of [
-      ["key-deletion", "kms:ScheduleKeyDeletion"],
-      ["policy-change", "kms:PutKeyPolicy"],
-    ] as const) {
-      rows.push({
-        ...base,
-        misuse,
-        description: `an administrator of the DR account (its IAM allows everything) calls ${action} on the RDS key of ${representative.id} in ${region}`,
-        principal: drAdmin,
-        action,
-        context: h.kmsContext(drAdmin, action, h.rds(region)),
-        identity: [standIn("a DR account administrator whose IAM allows everything")],
-      });
-    }
+    rows.push(...keyAdministrationMisuses(h, base, drAdministrator(h, dr.id), `the RDS key of ${representative.id} in ${region}`, h.rds(region)));
   }
 
   const first = accounts[0];
