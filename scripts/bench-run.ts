@@ -3,7 +3,7 @@ import * as path from "path";
 import { parseConfig } from "../modules/config/load-config";
 import { loadIamCatalog } from "../modules/policy-lint/lint-policies";
 import { synthesize } from "../stacks/synthesize";
-import { disableTokenStackTraces } from "../stacks/token-stack-traces";
+import { disableTokenStackTraces } from "../modules/cdk/toolchain";
 import { generateConfig } from "./generate-config";
 
 /**

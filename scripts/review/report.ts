@@ -37,7 +37,7 @@ import {
   rdsSourceKeyAliasName,
 } from "../../modules/config/naming";
 import { synthesize, SynthValidationError } from "../../stacks/synthesize";
-import { disableTokenStackTraces } from "../../stacks/token-stack-traces";
+import { disableTokenStackTraces } from "../../modules/cdk/toolchain";
 import {
   accessMatrix,
   FLOW_TITLES,
