@@ -21,10 +21,19 @@ export function kmsASharingPrincipals(props: KmsAKeyPolicyProps): string[] {
 }
 
 /**
+ * What a copy of a shared snapshot does with the key it copies from: EC2 decrypts the snapshot's data key (a copy
+ * to another region or key) or re-encrypts it from this key (same region), and creates a grant; it never asks KMS
+ * to encrypt with it (AWS KMS, "How Amazon EBS uses AWS KMS"). Seed 000 step 2 grants `kms:Encrypt`,
+ * `kms:ReEncrypt*` and `kms:GenerateDataKey*` too: more than a DLM cross-account copy needs.
+ */
+export const SHARED_SNAPSHOT_COPY_ACTIONS = ["kms:Decrypt", "kms:ReEncryptFrom"] as const;
+
+/**
  * Seed 000 step 2's two statements (use of the key; attachment of persistent resources, for AWS resources
- * only), tightened: the cryptographic use and the grants only through EC2, so that the DR account cannot
- * use the source key as a plain encryption service; describing the key stays open to them. They are what an
- * existing key's policy needs too (see the synthesis notices).
+ * only), tightened: the cryptographic use limited to what copying a shared snapshot needs (no `kms:Encrypt`), and
+ * that use and the grants only through EC2, so that the DR account cannot use the source key as a plain
+ * encryption service; describing the key stays open to them. They are what an existing key's policy needs too
+ * (see the synthesis notices).
  */
 export function kmsASharingStatements(props: KmsAKeyPolicyProps): PolicyStatement[] {
   const principals = { AWS: kmsASharingPrincipals(props) };
@@ -34,7 +43,7 @@ export function kmsASharingStatements(props: KmsAKeyPolicyProps): PolicyStatemen
       Sid: "AllowUseOfTheKeyThroughEc2",
       Effect: "Allow",
       Principal: principals,
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+      Action: [...SHARED_SNAPSHOT_COPY_ACTIONS],
       Resource: "*",
       Condition: { StringLike: throughEc2 },
     },
