@@ -18,7 +18,8 @@ export function drVaultLockOf(backup: BackupSettings): VaultLock {
   const lock = backup.vaultLock;
   const maxRetentionDays = lock.maxRetentionDays ?? Math.max(lock.minRetentionDays, ...drCopyRetentions(backup).map((copy) => copy.days));
   return lock.mode === "compliance"
-    ? { mode: "compliance", minRetentionDays: lock.minRetentionDays, maxRetentionDays, changeableForDays: lock.changeableForDays }
+    ? // The configuration rules require changeableForDays in compliance mode, and the vault checks it again.
+      { mode: "compliance", minRetentionDays: lock.minRetentionDays, maxRetentionDays, changeableForDays: lock.changeableForDays as number }
     : { mode: "governance", minRetentionDays: lock.minRetentionDays, maxRetentionDays };
 }
 
