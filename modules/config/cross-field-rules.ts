@@ -150,7 +150,9 @@ function backupProblems(config: ParsedConfig, problem: (path: string, message: s
     problem("backup.vaultLock.changeableForDays", COMPLIANCE_NEEDS_CHANGEABLE_FOR_DAYS);
   }
   for (const copy of drCopyRetentions(backup)) {
-    const outside = copy.days < lock.minRetentionDays ? `minRetentionDays (${lock.minRetentionDays})` : lock.maxRetentionDays !== undefined && copy.days > lock.maxRetentionDays ? `maxRetentionDays (${lock.maxRetentionDays})` : undefined;
+    const belowMinimum = copy.days < lock.minRetentionDays;
+    const aboveMaximum = lock.maxRetentionDays !== undefined && copy.days > lock.maxRetentionDays;
+    const outside = belowMinimum ? `minRetentionDays (${lock.minRetentionDays})` : aboveMaximum ? `maxRetentionDays (${lock.maxRetentionDays})` : undefined;
     if (outside) problem(`backup.rules[${copy.index}]`, `its DR copy is kept ${copy.days} days, outside backup.vaultLock.${outside}: ${LOCK_RANGE_RULE}`);
   }
 
