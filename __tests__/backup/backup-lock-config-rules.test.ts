@@ -71,12 +71,3 @@ describe("the DR vault lock in the configuration", () => {
     ]);
   });
 });
-
-describe("the copier role name", () => {
-  test("ebs.copierRoleName must be an IAM role name", () => {
-    // GIVEN a name with a slash WHEN parsed THEN the field is named with the IAM rule
-    expect(problemsOf({ ...structuredClone(RAW), ebs: { copierRoleName: "dr/copier" } })).toEqual([
-      "ebs.copierRoleName: expected an IAM role name: 1 to 64 letters, digits or '+=,.@_-'",
-    ]);
-  });
-});
