@@ -149,7 +149,8 @@ function backupProblems(config: ParsedConfig, problem: (path: string, message: s
   if (lock.mode === "compliance" && lock.changeableForDays === undefined) {
     problem("backup.vaultLock.changeableForDays", COMPLIANCE_NEEDS_CHANGEABLE_FOR_DAYS);
   }
-  for (const copy of drCopyRetentions(backup)) {
+  const lockRangeValid = lock.maxRetentionDays === undefined || lock.maxRetentionDays >= lock.minRetentionDays;
+  for (const copy of lockRangeValid ? drCopyRetentions(backup) : []) {
     const belowMinimum = copy.days < lock.minRetentionDays;
     const aboveMaximum = lock.maxRetentionDays !== undefined && copy.days > lock.maxRetentionDays;
     const outside = belowMinimum ? `minRetentionDays (${lock.minRetentionDays})` : aboveMaximum ? `maxRetentionDays (${lock.maxRetentionDays})` : undefined;
