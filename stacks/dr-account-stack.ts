@@ -3,11 +3,14 @@ import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../modules/config/load-config";
 import { DrBackupVault } from "../modules/backup/dr-backup-vault";
 import type { CopySources } from "../modules/backup/dr-backup-vault-access-policy";
+import { drVaultLockOf } from "../modules/backup/dr-vault-lock-settings";
 import {
+  anyAccountRoleArnPattern,
   anyRegionViaService,
   backupDrKeyAliasName,
   backupDrVaultName,
   backupEnabledFor,
+  breakGlassRoleArnOf,
   drDlmRoleName,
   drStackName,
   ebsModeOf,
@@ -17,6 +20,7 @@ import {
   rdsDrKeyAliasName,
   rdsImporterRoleName,
   roleArn,
+  snapshotCopierRoleName,
   transitCopyContract,
   viaService,
 } from "../modules/config/naming";
@@ -95,6 +99,7 @@ export class DrAccountStack extends SnapshotDrStack {
           drAccountId: dr.id,
           sourceOrganizationIds: [...new Set(accountIds.map((id) => organizationOf.get(id) as string))],
           ec2ViaService: viaService(config, "ec2", region),
+          copierRoleArnPattern: anyAccountRoleArnPattern(config, snapshotCopierRoleName(config)),
           lockDown: dr.kmsB.lockDown,
         }),
       });
@@ -158,7 +163,8 @@ export class DrAccountStack extends SnapshotDrStack {
 
   /**
    * AWS Backup (seeds 002 and 003, DR side): in every copy region a vault (never the default one) under a DR
-   * key, open to copies from the organization, listed OUs or listed accounts, locked, and reporting copy jobs.
+   * key, open to copies from the source accounts that back up (or listed OUs, or the organization when asked for),
+   * locked with a maximum retention, protected by a Deny, and reporting copy jobs.
    */
   private receiveBackupCopies(config: SnapshotDrConfig, backupAccountIds: readonly string[]): void {
     const backup = config.backup;
@@ -168,8 +174,9 @@ export class DrAccountStack extends SnapshotDrStack {
         ? { kind: "organizations", organizationIds: [dr.organizationId] }
         : backup.copySources.type === "organizationalUnits"
           ? { kind: "organizationalUnits", orgPaths: backup.copySources.orgPaths }
-          : { kind: "accounts", accountIds: backupAccountIds };
-    const lock = backup.vaultLock;
+          : { kind: "accounts", accountIds: backupAccountIds, organizationId: dr.organizationId };
+    const lock = drVaultLockOf(backup);
+    const breakGlassRoleArn = breakGlassRoleArnOf(config);
     for (const region of dr.copyRegions) {
       const key = new CustomerManagedKey(this, `backup-dr-key-${region}`, {
         provider: this.providerFor(region),
@@ -184,19 +191,9 @@ export class DrAccountStack extends SnapshotDrStack {
         vaultName: backupDrVaultName(config),
         kmsKeyArn: key.key.arn,
         copySources,
-        lock:
-          lock.mode === "governance"
-            ? { mode: "governance", minRetentionDays: lock.minRetentionDays, maxRetentionDays: lock.maxRetentionDays }
-            : { mode: "compliance", minRetentionDays: lock.minRetentionDays, maxRetentionDays: lock.maxRetentionDays, changeableForDays: lock.changeableForDays },
-        ...(backup.breakGlassRoleArn
-          ? {
-              recoveryPointProtection: {
-                breakGlassRoleArn: backup.breakGlassRoleArn,
-                // Terraform itself must still be able to update the vault policy.
-                additionalExemptRoleArns: [roleArn(config, dr.id, config.deployRoleName)],
-              },
-            }
-          : {}),
+        lock,
+        // Terraform itself must still be able to update the vault's policy, lock and notifications.
+        recoveryPointProtection: { deployRoleArn: roleArn(config, dr.id, config.deployRoleName), ...(breakGlassRoleArn ? { breakGlassRoleArn } : {}) },
         notifications: backup.notifications ? {} : false,
       });
       new TerraformOutput(this, outputId("backup_vault_arn", region), { value: vault.vault.arn });

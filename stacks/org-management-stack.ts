@@ -39,7 +39,7 @@ export class OrgManagementStack extends SnapshotDrStack {
     const backup = config.backup;
 
     for (const region of this.regions) {
-      new OrganizationBackupSettings(this, `backup-settings-${region}`, { provider: this.providerFor(region) });
+      new OrganizationBackupSettings(this, `backup-settings-${region}`, { provider: this.providerFor(region), ...backup.globalSettings });
     }
     Annotations.of(this).addWarning(BACKUP_TRUSTED_ACCESS_STEP);
 

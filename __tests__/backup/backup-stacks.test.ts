@@ -33,7 +33,7 @@ describe("AWS Backup wiring (backup.enabled)", () => {
   test("DR: a locked vault under its own key in every copy region, never the default vault", () => {
     // GIVEN backup on WHEN the DR stack is synthesized
     const json: Json = JSON.parse(Testing.synth(new DrAccountStack(Testing.app(), config)));
-    // THEN one vault per copy region, prevent_destroy, under the backup-dr key, with a compliance lock
+    // THEN one vault per copy region, prevent_destroy, under the backup-dr key, with a governance lock (no changeable_for_days)
     const vaults = resourcesOf(json, "aws_backup_vault");
     expect(vaults.map((vault) => `${vault.provider} ${vault.name}`).sort()).toEqual(["aws.us-east-1 snapshot-dr-dr", "aws.us-west-2 snapshot-dr-dr"]);
     for (const vault of vaults) {
@@ -42,13 +42,72 @@ describe("AWS Backup wiring (backup.enabled)", () => {
       expect(vault.kms_key_arn).toMatch(/^\$\{aws_kms_key\.backup-dr-key-us-(east-1|west-2)_key_[A-Z0-9]+\.arn\}$/);
     }
     for (const lock of resourcesOf(json, "aws_backup_vault_lock_configuration")) {
-      expect(lock).toMatchObject({ min_retention_days: 14, max_retention_days: 400, changeable_for_days: 3 });
+      expect(lock).toEqual({ provider: expect.any(String), backup_vault_name: expect.any(String), min_retention_days: 14, max_retention_days: 400 });
     }
-    // and the vault policy lets the organization copy in and keeps recovery points from everyone but the break-glass role and Terraform
+    // and the vault policy lets only the account that backs up copy in (not 333333333333, whose backup is off)
+    const policy = JSON.parse(resourcesOf(json, "aws_backup_vault_policy")[0].policy);
+    expect(policy.Statement[0]).toEqual(
+      expect.objectContaining({
+        Sid: "CopyIntoVaultFromAccounts",
+        Principal: "*",
+        Condition: { StringEquals: { "aws:PrincipalAccount": ["111111111111"], "aws:PrincipalOrgID": "o-aaaaaaaaaa" } },
+      }),
+    );
+    // and keeps recovery points, lock and notifications from everyone but the break-glass role and Terraform
+    expect(policy.Statement[1]).toEqual(
+      expect.objectContaining({
+        Sid: "DenyVaultChangesExceptExemptRoles",
+        Effect: "Deny",
+        Condition: { ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::222222222222:role/BreakGlass", "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"] } },
+      }),
+    );
+    expect(policy.Statement[1].Action).toEqual(expect.arrayContaining(["backup:PutBackupVaultLockConfiguration", "backup:DeleteBackupVaultNotifications"]));
+  });
+
+  test("DR: organization-wide copies only when asked for", () => {
+    // GIVEN copySources: {type: organization} WHEN the DR stack is synthesized
+    const organizationWide = parseConfig({ ...structuredClone(RAW), backup: { ...RAW.backup, copySources: { type: "organization" } } });
+    const json: Json = JSON.parse(Testing.synth(new DrAccountStack(Testing.app(), organizationWide)));
+    // THEN every principal of the DR organization may copy in
     const policy = JSON.parse(resourcesOf(json, "aws_backup_vault_policy")[0].policy);
     expect(policy.Statement[0].Condition).toEqual({ StringEquals: { "aws:PrincipalOrgID": ["o-aaaaaaaaaa"] } });
-    expect(JSON.stringify(policy)).toContain("arn:aws:iam::222222222222:role/BreakGlass");
-    expect(JSON.stringify(policy)).toContain("arn:aws:iam::222222222222:role/OrganizationAccountAccessRole");
+  });
+
+  test("DR: without a break-glass role the Deny exempts the deploy role alone", () => {
+    // GIVEN no breakGlassRoleArn WHEN the DR stack is synthesized
+    const { breakGlassRoleArn: _, ...backup } = RAW.backup;
+    const json: Json = JSON.parse(Testing.synth(new DrAccountStack(Testing.app(), parseConfig({ ...structuredClone(RAW), backup }))));
+    // THEN the vault policy still denies the destructive actions to everyone but Terraform's role
+    const policy = JSON.parse(resourcesOf(json, "aws_backup_vault_policy")[0].policy);
+    expect(policy.Statement[1].Condition).toEqual({ ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"] } });
+  });
+
+  test("DR: the lock's maximum defaults to the longest DR copy retention of the rules", () => {
+    // GIVEN two rules whose DR copies are kept 35 and 90 days, and no maxRetentionDays
+    const rules = [
+      { name: "daily", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfterDays: 35 } },
+      { name: "weekly", schedule: "cron(0 6 ? * 1 *)", lifecycle: { deleteAfterDays: 30 }, drCopyLifecycle: { deleteAfterDays: 90 } },
+    ];
+    const withRules = parseConfig({ ...structuredClone(RAW), backup: { enabled: true, rules } });
+    // WHEN the DR stack is synthesized THEN every lock is governance, 7 to 90 days
+    const json: Json = JSON.parse(Testing.synth(new DrAccountStack(Testing.app(), withRules)));
+    for (const lock of resourcesOf(json, "aws_backup_vault_lock_configuration")) {
+      expect(lock).toMatchObject({ min_retention_days: 7, max_retention_days: 90 });
+      expect(lock).not.toHaveProperty("changeable_for_days");
+    }
+  });
+
+  test("DR: a compliance lock carries its days and a Review notice per vault", () => {
+    // GIVEN compliance mode with changeableForDays: 10 WHEN the DR stack is synthesized
+    const compliance = parseConfig({ ...structuredClone(RAW), backup: { ...RAW.backup, vaultLock: { mode: "compliance", minRetentionDays: 14, maxRetentionDays: 400, changeableForDays: 10 } } });
+    const app = Testing.app();
+    const json: Json = JSON.parse(Testing.synth(new DrAccountStack(app, compliance)));
+    // THEN each lock is changeable for 10 days, and the reviewer is told so for each vault, counted from the first apply
+    for (const lock of resourcesOf(json, "aws_backup_vault_lock_configuration")) expect(lock.changeable_for_days).toBe(10);
+    const notices = reviewNotices(app).filter((notice) => notice.includes("COMPLIANCE-mode"));
+    expect(notices).toHaveLength(2);
+    expect(notices.join("\n")).toContain("only during the 10 days after the first apply");
+    expect(notices.join("\n")).toContain("--backup-vault-name snapshot-dr-dr --region us-west-2");
   });
 
   test("source: each region's plan copies to the DR vault of its region, or of the first copy region", () => {
@@ -83,11 +142,22 @@ describe("AWS Backup wiring (backup.enabled)", () => {
       "us-west-2 arn:aws:iam::999999999999:role/SnapshotDrDeploy",
       "eu-west-1 arn:aws:iam::999999999999:role/SnapshotDrDeploy",
     ]);
-    expect(resourcesOf(json, "aws_backup_global_settings").map((s) => s.global_settings.isCrossAccountBackupEnabled)).toEqual(["true", "true", "true"]);
+    expect(resourcesOf(json, "aws_backup_global_settings").map((s) => s.global_settings)).toEqual(Array(3).fill({ isCrossAccountBackupEnabled: "true" }));
     const targets = resourcesOf(json, "aws_organizations_policy_attachment").map((a) => a.target_id).sort();
     expect(targets).toEqual(["111111111111", "222222222222"]);
     // and the reviewer is told the one step Terraform cannot take
     expect(reviewNotices(app).join("\n")).toContain("aws organizations enable-aws-service-access --service-principal backup.amazonaws.com");
+  });
+
+  test("org: backup.globalSettings reaches the management account's global settings", () => {
+    // GIVEN multi-party approval switched on in the configuration WHEN the org stack is synthesized
+    const withMpa = parseConfig({ ...structuredClone(RAW), backup: { ...RAW.backup, globalSettings: { multiPartyApprovalEnabled: true } } });
+    const json: Json = JSON.parse(Testing.synth(new OrgManagementStack(Testing.app(), withMpa, organizationsWithWork(withMpa)[0])));
+    // THEN it is sent in every region, and only delegated administration is left as AWS has it
+    for (const settings of resourcesOf(json, "aws_backup_global_settings")) {
+      expect(settings.global_settings).toEqual({ isCrossAccountBackupEnabled: "true", isMpaEnabled: "true" });
+      expect(settings.lifecycle).toEqual({ ignore_changes: ['global_settings["isDelegatedAdministratorEnabled"]'] });
+    }
   });
 
   test("the app has an org stack only when an organization has something to deploy", () => {

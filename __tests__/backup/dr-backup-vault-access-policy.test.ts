@@ -16,8 +16,16 @@ const BREAK_GLASS = `arn:aws:iam::${DR_ACCOUNT}:role/break-glass`;
 const DEPLOYER = `arn:aws:iam::${DR_ACCOUNT}:role/OrganizationAccountAccessRole`;
 const DR_ADMIN = `arn:aws:iam::${DR_ACCOUNT}:role/Admin`;
 
+const DEPLOY_ONLY = { deployRoleArn: DEPLOYER };
 const policy = (overrides: Partial<DrBackupVaultAccessPolicyProps>) =>
-  drBackupVaultAccessPolicy({ partition: "aws", copySources: { kind: "organizations", organizationIds: [SOURCE_ORG] }, ...overrides });
+  drBackupVaultAccessPolicy({
+    partition: "aws",
+    copySources: { kind: "organizations", organizationIds: [SOURCE_ORG] },
+    recoveryPointProtection: DEPLOY_ONLY,
+    ...overrides,
+  });
+/** The copy statement: the first; the second is always the Deny. */
+const copyStatementOf = (document: PolicyDocument) => document.Statement.slice(0, 1);
 
 /** A principal of a source account copying into the DR vault (cross-account: both sides must allow). */
 function copyInto(principalAccount: string, orgId: string, orgPaths: readonly string[], resourcePolicy: PolicyDocument, description: string): PolicyRequest {
@@ -58,8 +66,8 @@ describe("DR backup vault access policy", () => {
     const document = policy({ copySources: { kind: "organizations", organizationIds: [SOURCE_ORG, SOURCE_ORG] } });
 
     test("allows CopyIntoBackupVault to every principal of the organization", () => {
-      // GIVEN the source organization (listed twice) WHEN the policy is built THEN one statement, IDs deduplicated
-      expect(document.Statement).toEqual([
+      // GIVEN the source organization (listed twice) WHEN the policy is built THEN one copy statement, IDs deduplicated
+      expect(copyStatementOf(document)).toEqual([
         {
           Sid: "CopyIntoVaultFromOrganizations",
           Effect: "Allow",
@@ -84,7 +92,7 @@ describe("DR backup vault access policy", () => {
 
     test("allows CopyIntoBackupVault under the listed OU paths", () => {
       // GIVEN two OU paths WHEN the policy is built THEN ForAnyValue:StringLike on aws:PrincipalOrgPaths, sorted
-      expect(document.Statement).toEqual([
+      expect(copyStatementOf(document)).toEqual([
         {
           Sid: "CopyIntoVaultFromOrganizationalUnits",
           Effect: "Allow",
@@ -128,37 +136,50 @@ describe("DR backup vault access policy", () => {
   });
 
   describe("copies from listed accounts", () => {
-    const document = policy({ copySources: { kind: "accounts", accountIds: ["333333333333", SOURCE_ACCOUNT] } });
+    const accounts = (accountIds: readonly string[]) => ({ kind: "accounts" as const, accountIds, organizationId: SOURCE_ORG });
+    const document = policy({ copySources: accounts(["333333333333", SOURCE_ACCOUNT]) });
 
-    test("allows CopyIntoBackupVault to the accounts' roots", () => {
-      // GIVEN two accounts WHEN the policy is built THEN the principals are their roots, sorted
-      expect(document.Statement).toEqual([
+    test("allows CopyIntoBackupVault to principals of the listed accounts of the organization", () => {
+      // GIVEN two accounts WHEN the policy is built THEN aws:PrincipalAccount lists them, sorted, with the organization
+      expect(copyStatementOf(document)).toEqual([
         {
           Sid: "CopyIntoVaultFromAccounts",
           Effect: "Allow",
-          Principal: { AWS: [`arn:aws:iam::${SOURCE_ACCOUNT}:root`, "arn:aws:iam::333333333333:root"] },
+          Principal: "*",
           Action: "backup:CopyIntoBackupVault",
           Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalAccount": [SOURCE_ACCOUNT, "333333333333"], "aws:PrincipalOrgID": SOURCE_ORG } },
         },
       ]);
     });
 
-    test("a listed account may copy in; an outside account may not", async () => {
+    test("a listed account may copy in; an unlisted account of the organization may not", async () => {
       // GIVEN the policy WHEN a principal of a listed account copies in THEN it is allowed
       await expectAllowed(copyInto(SOURCE_ACCOUNT, SOURCE_ORG, [WORKLOADS_OU], document, "listed account"));
       // WHEN a principal of an unlisted account of the same organization copies in THEN it is denied
       await expectDenied(copyInto(OUTSIDE_ACCOUNT, SOURCE_ORG, [WORKLOADS_OU], document, "unlisted account"), "resource");
+      // WHEN a listed account that has left for another organization copies in THEN it is denied too
+      await expectDenied(copyInto(SOURCE_ACCOUNT, OTHER_ORG, [], document, "listed account, other organization"), "resource");
     });
 
-    test("uses the partition in the root ARNs", () => {
-      // GIVEN the GovCloud partition WHEN the policy is built THEN the roots are arn:aws-us-gov
-      const gov = drBackupVaultAccessPolicy({ partition: "aws-us-gov", copySources: { kind: "accounts", accountIds: [SOURCE_ACCOUNT] } });
-      expect(gov.Statement[0].Principal).toEqual({ AWS: [`arn:aws-us-gov:iam::${SOURCE_ACCOUNT}:root`] });
+    test("each further account costs 15 characters of the policy, nothing else", () => {
+      // GIVEN the policy for 100 and for 1,000 accounts WHEN serialized as Terraform writes it
+      const ids = (count: number) => Array.from({ length: count }, (_, i) => String(100000000000 + i));
+      const size = (count: number) => JSON.stringify(policy({ copySources: accounts(ids(count)) })).length;
+      // THEN the difference is exactly 15 characters per account ("111111111111",)
+      expect(size(1000) - size(100)).toBe(900 * 15);
+    });
+
+    test("rejects a malformed organization ID", () => {
+      // GIVEN an organization ID without its prefix WHEN the policy is built THEN it fails
+      expect(() => policy({ copySources: { kind: "accounts", accountIds: [SOURCE_ACCOUNT], organizationId: "aaaaaaaaaa" } })).toThrow(
+        "Expected organization ID to match ^o-[a-z0-9]{10,32}$, got 'aaaaaaaaaa'",
+      );
     });
 
     test("rejects an account ID that is not 12 digits", () => {
       // GIVEN an 11-digit ID WHEN the policy is built THEN it fails
-      expect(() => policy({ copySources: { kind: "accounts", accountIds: ["11111111111"] } })).toThrow("Expected source account ID to be 12 digits, got '11111111111'");
+      expect(() => policy({ copySources: accounts(["11111111111"]) })).toThrow("Expected source account ID to be 12 digits, got '11111111111'");
     });
   });
 
@@ -176,19 +197,24 @@ describe("DR backup vault access policy", () => {
   });
 
   describe("recovery point protection", () => {
-    const document = policy({ recoveryPointProtection: { breakGlassRoleArn: BREAK_GLASS, additionalExemptRoleArns: [DEPLOYER] } });
+    const document = policy({ recoveryPointProtection: { deployRoleArn: DEPLOYER, breakGlassRoleArn: BREAK_GLASS } });
 
-    test("denies the destructive actions to all but the exempted roles", () => {
+    test("denies the destructive actions, lock and notification changes included, to all but the exempted roles", () => {
       // GIVEN a break-glass role and the deploy role WHEN the policy is built THEN the second statement is the Deny, roles sorted
       expect(document.Statement[1]).toEqual({
-        Sid: "DenyRecoveryPointChangesExceptBreakGlass",
+        Sid: "DenyVaultChangesExceptExemptRoles",
         Effect: "Deny",
         Principal: "*",
         Action: [
           "backup:DeleteBackupVault",
           "backup:DeleteBackupVaultAccessPolicy",
+          "backup:DeleteBackupVaultLockConfiguration",
+          "backup:DeleteBackupVaultNotifications",
           "backup:DeleteRecoveryPoint",
+          "backup:DisassociateRecoveryPoint",
           "backup:PutBackupVaultAccessPolicy",
+          "backup:PutBackupVaultLockConfiguration",
+          "backup:PutBackupVaultNotifications",
           "backup:UpdateRecoveryPointLifecycle",
         ],
         Resource: "*",
@@ -196,19 +222,31 @@ describe("DR backup vault access policy", () => {
       });
     });
 
-    test("a DR administrator cannot delete or shorten recovery points, nor drop the policy or the vault", async () => {
-      // GIVEN an administrator with an allow-all identity policy WHEN it calls each protected action THEN the vault policy denies it
-      for (const action of PROTECTED_VAULT_ACTIONS) {
-        const resource = action.includes("RecoveryPoint") ? RECOVERY_POINT : VAULT;
-        const outcome = await expectDenied(drCall(DR_ADMIN, action, resource, document));
-        expect(outcome.decision).toBe("ExplicitlyDenied");
+    test("without a break-glass role the Deny is still there, exempting the deploy role alone", () => {
+      // GIVEN only the deploy role WHEN the policy is built THEN the Deny exempts exactly it
+      expect(policy({}).Statement[1]).toEqual(
+        expect.objectContaining({ Sid: "DenyVaultChangesExceptExemptRoles", Effect: "Deny", Condition: { ArnNotLike: { "aws:PrincipalArn": [DEPLOYER] } } }),
+      );
+    });
+
+    test("a DR administrator cannot delete or shorten recovery points, nor change the policy, the lock, the notifications or the vault", async () => {
+      // GIVEN an administrator with an allow-all identity policy, with and without a break-glass role
+      for (const protectedPolicy of [document, policy({})]) {
+        // WHEN it calls each protected action THEN the vault policy denies it explicitly
+        for (const action of PROTECTED_VAULT_ACTIONS) {
+          const resource = action.includes("RecoveryPoint") ? RECOVERY_POINT : VAULT;
+          const outcome = await expectDenied(drCall(DR_ADMIN, action, resource, protectedPolicy));
+          expect(outcome.decision).toBe("ExplicitlyDenied");
+        }
       }
     });
 
-    test("the break-glass role can still delete a recovery point; the deployer can still update the policy", async () => {
+    test("the break-glass role can still delete a recovery point; the deployer can still update the policy, the lock and the notifications", async () => {
       // GIVEN the exempted roles WHEN they act THEN they are allowed
       await expectAllowed(drCall(BREAK_GLASS, "backup:DeleteRecoveryPoint", RECOVERY_POINT, document));
-      await expectAllowed(drCall(DEPLOYER, "backup:PutBackupVaultAccessPolicy", VAULT, document));
+      for (const action of ["backup:PutBackupVaultAccessPolicy", "backup:PutBackupVaultLockConfiguration", "backup:PutBackupVaultNotifications"]) {
+        await expectAllowed(drCall(DEPLOYER, action, VAULT, document));
+      }
     });
 
     test("copies into the vault are not affected", async () => {
@@ -218,7 +256,7 @@ describe("DR backup vault access policy", () => {
 
     test("rejects an exempted principal that is not a role ARN", () => {
       // GIVEN a user ARN WHEN the policy is built THEN it fails
-      expect(() => policy({ recoveryPointProtection: { breakGlassRoleArn: `arn:aws:iam::${DR_ACCOUNT}:user/alice` } })).toThrow(
+      expect(() => policy({ recoveryPointProtection: { deployRoleArn: DEPLOYER, breakGlassRoleArn: `arn:aws:iam::${DR_ACCOUNT}:user/alice` } })).toThrow(
         `Expected an exempted principal to be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>), got 'arn:aws:iam::${DR_ACCOUNT}:user/alice'`,
       );
     });
@@ -226,11 +264,11 @@ describe("DR backup vault access policy", () => {
 
   test("every action, operator and condition key exists in the IAM catalogue", async () => {
     // GIVEN each form of the policy with protection WHEN linted THEN there is no problem
-    const protection = { breakGlassRoleArn: BREAK_GLASS };
+    const protection = { deployRoleArn: DEPLOYER, breakGlassRoleArn: BREAK_GLASS };
     for (const copySources of [
       { kind: "organizations", organizationIds: [SOURCE_ORG] },
       { kind: "organizationalUnits", orgPaths: [WORKLOADS_OU] },
-      { kind: "accounts", accountIds: [SOURCE_ACCOUNT] },
+      { kind: "accounts", accountIds: [SOURCE_ACCOUNT], organizationId: SOURCE_ORG },
     ] as const) {
       expect(await catalogueProblems(policy({ copySources, recoveryPointProtection: protection }))).toEqual([]);
     }

@@ -8,6 +8,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const DR_ACCOUNT = "222222222222";
 const DR_KEY = `arn:aws:kms:us-west-2:${DR_ACCOUNT}:key/0f0f0f0f-1111-4222-a333-444455556666`;
+const DEPLOYER = `arn:aws:iam::${DR_ACCOUNT}:role/OrganizationAccountAccessRole`;
+const BREAK_GLASS = `arn:aws:iam::${DR_ACCOUNT}:role/break-glass`;
 
 describe("DrBackupVault", () => {
   let stack: TerraformStack;
@@ -25,6 +27,7 @@ describe("DrBackupVault", () => {
     kmsKeyArn: DR_KEY,
     copySources: { kind: "organizations", organizationIds: ["o-bbbbbbbbbb"] },
     lock: { minRetentionDays: 30, maxRetentionDays: 365 },
+    recoveryPointProtection: { deployRoleArn: DEPLOYER },
     ...overrides,
   });
   const synth = (): Json => JSON.parse(Testing.synth(stack));
@@ -61,19 +64,19 @@ describe("DrBackupVault", () => {
         stack,
         "vault",
         props({
-          copySources: { kind: "accounts", accountIds: ["111111111111"] },
-          recoveryPointProtection: { breakGlassRoleArn: `arn:aws:iam::${DR_ACCOUNT}:role/break-glass` },
+          copySources: { kind: "accounts", accountIds: ["111111111111"], organizationId: "o-bbbbbbbbbb" },
+          recoveryPointProtection: { deployRoleArn: DEPLOYER, breakGlassRoleArn: BREAK_GLASS },
         }),
       );
       const policy = only(synth(), "aws_backup_vault_policy");
       // THEN the vault policy is the document as JSON, for the vault created here
       expect(policy.backup_vault_name).toMatch(/^\$\{aws_backup_vault\.vault_[A-Z0-9]+\.name\}$/);
       expect(policy.policy).toBe(policyJson(construct.accessPolicy));
-      expect(JSON.parse(policy.policy).Statement.map((s: Json) => s.Sid)).toEqual(["CopyIntoVaultFromAccounts", "DenyRecoveryPointChangesExceptBreakGlass"]);
+      expect(JSON.parse(policy.policy).Statement.map((s: Json) => s.Sid)).toEqual(["CopyIntoVaultFromAccounts", "DenyVaultChangesExceptExemptRoles"]);
     });
 
-    test("compliance mode by default, with a 3-day cooling-off period", () => {
-      // GIVEN a lock without mode WHEN synthesized THEN changeable_for_days is set (compliance)
+    test("governance mode by default, with its maximum retention and no changeable_for_days", () => {
+      // GIVEN a lock without mode WHEN synthesized THEN min and max are set, changeable_for_days is not (governance)
       new DrBackupVault(stack, "vault", props());
       const lock = only(synth(), "aws_backup_vault_lock_configuration");
       expect(lock).toEqual({
@@ -81,17 +84,22 @@ describe("DrBackupVault", () => {
         backup_vault_name: expect.stringMatching(/^\$\{aws_backup_vault\.vault_[A-Z0-9]+\.name\}$/),
         min_retention_days: 30,
         max_retention_days: 365,
-        changeable_for_days: 3,
       });
+      // AND there is nothing to review: a governance lock stays removable by the exempted roles
+      expect(stack.node.findAll().flatMap((node) => node.node.metadata.filter((entry) => entry.type === "@cdktf/warn"))).toEqual([]);
     });
 
-    test("governance mode has no changeable_for_days, and the maximum is optional", () => {
-      // GIVEN governance without a maximum WHEN synthesized THEN only min_retention_days is set
-      new DrBackupVault(stack, "vault", props({ lock: { mode: "governance", minRetentionDays: 7 } }));
-      const lock = only(synth(), "aws_backup_vault_lock_configuration");
-      expect(lock.min_retention_days).toBe(7);
-      expect(lock).not.toHaveProperty("changeable_for_days");
-      expect(lock).not.toHaveProperty("max_retention_days");
+    test("compliance mode with the days given, and a Review notice counting them from the first apply", () => {
+      // GIVEN a compliance lock changeable for 14 days WHEN synthesized THEN changeable_for_days is 14
+      new DrBackupVault(stack, "vault", props({ lock: { mode: "compliance", minRetentionDays: 30, maxRetentionDays: 365, changeableForDays: 14 } }));
+      expect(only(synth(), "aws_backup_vault_lock_configuration")).toMatchObject({ min_retention_days: 30, max_retention_days: 365, changeable_for_days: 14 });
+      // AND the construct leaves one warning that names the vault, the region, the days and how to read the exact date
+      const warnings = stack.node.findAll().flatMap((node) => node.node.metadata.filter((entry) => entry.type === "@cdktf/warn").map((entry) => String(entry.data)));
+      expect(warnings).toEqual([
+        "The DR vault snapshot-dr in us-west-2 gets a COMPLIANCE-mode Backup Vault Lock. It can be removed only during the 14 days after the first apply " +
+          "that creates it; from then on nobody, not even the account's root user, can remove the lock, shorten retention or delete the vault while it holds " +
+          "recovery points. After applying, read the date it becomes immutable (LockDate) with: aws backup describe-backup-vault --backup-vault-name snapshot-dr --region us-west-2",
+      ]);
     });
 
     test("notifications: an encrypted topic, a topic policy for AWS Backup of this account, COPY_JOB events", () => {
@@ -138,7 +146,7 @@ describe("DrBackupVault", () => {
 
     test("uses no argument hashicorp/aws 5.100 lacks (no per-resource region, no force_destroy)", () => {
       // GIVEN every option WHEN synthesized THEN no resource carries `region` or `force_destroy`
-      new DrBackupVault(stack, "vault", props({ recoveryPointProtection: { breakGlassRoleArn: `arn:aws:iam::${DR_ACCOUNT}:role/break-glass` } }));
+      new DrBackupVault(stack, "vault", props({ recoveryPointProtection: { deployRoleArn: DEPLOYER, breakGlassRoleArn: BREAK_GLASS } }));
       for (const resources of Object.values(synth().resource) as Json[]) {
         for (const resource of Object.values(resources) as Json[]) {
           expect(resource).not.toHaveProperty("region");
@@ -173,7 +181,7 @@ describe("DrBackupVault", () => {
 
     test("rejects min_retention_days below 1 with AWS's wording", () => {
       // GIVEN a zero minimum WHEN built THEN it fails
-      expect(() => new DrBackupVault(stack, "v", props({ lock: { minRetentionDays: 0 } }))).toThrow(
+      expect(() => new DrBackupVault(stack, "v", props({ lock: { minRetentionDays: 0, maxRetentionDays: 365 } }))).toThrow(
         "Vault lock min_retention_days must be a whole number from 1 to 36500, got 0: the shortest minimum retention period you can specify is 1 day",
       );
     });
@@ -195,14 +203,30 @@ describe("DrBackupVault", () => {
 
     test("rejects changeable_for_days below 3 with AWS's wording", () => {
       // GIVEN two days WHEN built THEN it fails quoting the 72-hour cooling-off period
-      expect(() => new DrBackupVault(stack, "v", props({ lock: { minRetentionDays: 30, changeableForDays: 2 } }))).toThrow(
+      expect(() => new DrBackupVault(stack, "v", props({ lock: { mode: "compliance", minRetentionDays: 30, maxRetentionDays: 365, changeableForDays: 2 } }))).toThrow(
         "Vault lock changeable_for_days must be a whole number from 3 to 36500, got 2: AWS Backup enforces a 72-hour cooling-off period before Vault Lock takes effect and becomes immutable. Therefore, you must set ChangeableForDays to 3 or greater.",
+      );
+    });
+
+    test("requires a maximum retention", () => {
+      // GIVEN a lock without max_retention_days (as untyped configuration could give) WHEN built THEN it fails
+      const lock = { minRetentionDays: 30 } as unknown as DrBackupVaultProps["lock"];
+      expect(() => new DrBackupVault(stack, "v", props({ lock }))).toThrow(
+        "Vault lock max_retention_days is required: without a maximum, recovery points could be kept up to 36500 days, undeletable under the lock",
+      );
+    });
+
+    test("requires changeable_for_days set explicitly in compliance mode", () => {
+      // GIVEN a compliance lock without changeable_for_days (untyped) WHEN built THEN it fails: never a silent 3-day default
+      const lock = { mode: "compliance", minRetentionDays: 30, maxRetentionDays: 365 } as unknown as DrBackupVaultProps["lock"];
+      expect(() => new DrBackupVault(stack, "v", props({ lock }))).toThrow(
+        "A compliance-mode vault lock needs changeable_for_days set explicitly: the lock becomes irreversible that many days after it is first applied",
       );
     });
 
     test("rejects changeable_for_days on a governance lock", () => {
       // GIVEN governance with changeable_for_days (as untyped configuration could give) WHEN built THEN it fails
-      const lock = { mode: "governance", minRetentionDays: 30, changeableForDays: 7 } as unknown as DrBackupVaultProps["lock"];
+      const lock = { mode: "governance", minRetentionDays: 30, maxRetentionDays: 365, changeableForDays: 7 } as unknown as DrBackupVaultProps["lock"];
       expect(() => new DrBackupVault(stack, "v", props({ lock }))).toThrow(
         "A governance-mode vault lock has no changeable_for_days: setting it makes the lock compliance mode",
       );
@@ -210,7 +234,7 @@ describe("DrBackupVault", () => {
 
     test("rejects an unknown lock mode", () => {
       // GIVEN a misspelt mode WHEN built THEN it fails
-      const lock = { mode: "complience", minRetentionDays: 30 } as unknown as DrBackupVaultProps["lock"];
+      const lock = { mode: "complience", minRetentionDays: 30, maxRetentionDays: 365 } as unknown as DrBackupVaultProps["lock"];
       expect(() => new DrBackupVault(stack, "v", props({ lock }))).toThrow("Expected vault lock mode to be compliance or governance, got 'complience'");
     });
 

@@ -57,10 +57,10 @@ describe("DR account stack", () => {
     expect(synthesized).toHaveResourceWithProperties({ tfResourceType: "aws_kms_alias" }, { name: "alias/snapshot-dr/kms-b" });
   });
 
-  test("KMS-B trusts the source organization only through EC2 of its own region, without kms:*", () => {
+  test("KMS-B trusts the copier role of the source organization only through EC2 of its own region, without kms:*", () => {
     // GIVEN the example WHEN synthesized
     const { json } = synthDr(config);
-    // THEN the eu-west-1 KMS-B policy lets o-aaaaaaaaaa use it through ec2.eu-west-1 with the copy actions
+    // THEN the eu-west-1 KMS-B policy lets the copier role of o-aaaaaaaaaa use it through ec2.eu-west-1 with the copy actions
     const key = resourcesOf(json, "aws_kms_key").find((k) => k.provider === "aws.eu-west-1");
     const policy = JSON.parse(key!.policy);
     expect(policy.Statement).toEqual([
@@ -71,7 +71,10 @@ describe("DR account stack", () => {
         Principal: "*",
         Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
         Resource: "*",
-        Condition: { StringEquals: { "aws:PrincipalOrgID": ["o-aaaaaaaaaa"], "kms:ViaService": "ec2.eu-west-1.amazonaws.com" } },
+        Condition: {
+          StringEquals: { "aws:PrincipalOrgID": ["o-aaaaaaaaaa"], "kms:ViaService": "ec2.eu-west-1.amazonaws.com" },
+          ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/snapshot-dr-snapshot-copier" },
+        },
       },
       {
         Sid: "SourceOrganizationsGrantToEbsThroughEc2",
@@ -81,6 +84,7 @@ describe("DR account stack", () => {
         Resource: "*",
         Condition: {
           StringEquals: { "aws:PrincipalOrgID": ["o-aaaaaaaaaa"], "kms:ViaService": "ec2.eu-west-1.amazonaws.com" },
+          ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/snapshot-dr-snapshot-copier" },
           Bool: { "kms:GrantIsForAWSResource": "true" },
         },
       },

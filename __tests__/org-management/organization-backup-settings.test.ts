@@ -18,29 +18,38 @@ describe("OrganizationBackupSettings", () => {
     provider = new AwsProvider(stack, "aws", { region: "us-east-1" });
   });
 
-  test("enables cross-account backup and pins every other global setting (no perpetual diff)", () => {
-    // GIVEN the settings with their defaults WHEN synthesized
+  test("enables cross-account backup and leaves delegated administration and multi-party approval as AWS has them", () => {
+    // GIVEN the settings with neither optional setting given WHEN synthesized
     new OrganizationBackupSettings(stack, "backup", { provider });
     const json: Json = JSON.parse(Testing.synth(stack));
-    // THEN there is one aws_backup_global_settings with all three settings as strings
+    // THEN only cross-account backup is sent, and Terraform ignores the two settings it was not told about
     const settings = Object.values(json.resource.aws_backup_global_settings) as Json[];
     expect(settings).toEqual([
       {
         provider: "aws",
-        global_settings: { isCrossAccountBackupEnabled: "true", isDelegatedAdministratorEnabled: "false", isMpaEnabled: "false" },
+        global_settings: { isCrossAccountBackupEnabled: "true" },
+        lifecycle: { ignore_changes: ['global_settings["isDelegatedAdministratorEnabled"]', 'global_settings["isMpaEnabled"]'] },
       },
     ]);
   });
 
-  test("passes multi-party approval and delegated administration through", () => {
-    // GIVEN both switched on WHEN synthesized THEN both read "true"
-    new OrganizationBackupSettings(stack, "backup", { provider, multiPartyApprovalEnabled: true, delegatedAdministratorEnabled: true });
+  test("passes multi-party approval and delegated administration through when set, on or off", () => {
+    // GIVEN both set (one on, one off) WHEN synthesized THEN both are sent and nothing is ignored
+    new OrganizationBackupSettings(stack, "backup", { provider, multiPartyApprovalEnabled: true, delegatedAdministratorEnabled: false });
     const json: Json = JSON.parse(Testing.synth(stack));
-    expect((Object.values(json.resource.aws_backup_global_settings) as Json[])[0].global_settings).toEqual({
-      isCrossAccountBackupEnabled: "true",
-      isDelegatedAdministratorEnabled: "true",
-      isMpaEnabled: "true",
+    expect((Object.values(json.resource.aws_backup_global_settings) as Json[])[0]).toEqual({
+      provider: "aws",
+      global_settings: { isCrossAccountBackupEnabled: "true", isDelegatedAdministratorEnabled: "false", isMpaEnabled: "true" },
     });
+  });
+
+  test("ignores only the setting that is not given", () => {
+    // GIVEN delegated administration set, multi-party approval not WHEN synthesized
+    new OrganizationBackupSettings(stack, "backup", { provider, delegatedAdministratorEnabled: true });
+    const resource = (Object.values(JSON.parse(Testing.synth(stack)).resource.aws_backup_global_settings) as Json[])[0];
+    // THEN delegated administration is sent and only isMpaEnabled is left to AWS
+    expect(resource.global_settings).toEqual({ isCrossAccountBackupEnabled: "true", isDelegatedAdministratorEnabled: "true" });
+    expect(resource.lifecycle).toEqual({ ignore_changes: ['global_settings["isMpaEnabled"]'] });
   });
 
   test("creates no aws_organizations_organization: trusted access is a documented one-time step", () => {

@@ -165,3 +165,70 @@ describe("AWS Backup: the DR vault open to listed OUs", () => {
     await expectDenied({ description: "unlisted OU", ...copyInto(UNLISTED_OU), resourcePolicy: vaultPolicy(app.dr(DR), "us-east-1") }, "resource");
   });
 });
+
+describe("AWS Backup: the DR vault by default (listed accounts), with its Deny", () => {
+  let app: SynthesizedApp;
+  const UNLISTED = "444444444444"; // an account of the organization that the configuration does not list
+  const BREAK_GLASS = `arn:aws:iam::${DR}:role/BreakGlass`;
+  const DEPLOYER = `arn:aws:iam::${DR}:role/OrganizationAccountAccessRole`;
+  const DR_ADMIN = `arn:aws:iam::${DR}:role/Admin`;
+  const drRecoveryPoint = `arn:aws:backup:us-east-1:${DR}:recovery-point:0f0f0f0f-1111-4222-a333-444455556666`;
+  beforeAll(() => {
+    const { copySources: _, ...backup } = raw({}).backup;
+    app = synthesizeToTemp(parseConfig({ ...raw({}), backup: { ...backup, breakGlassRoleArn: BREAK_GLASS } }), "backup-access-accounts");
+  });
+  afterAll(() => app?.cleanup());
+
+  const copyInto = (account: string) => {
+    const principal = `arn:aws:iam::${account}:role/snapshot-dr-backup`;
+    return {
+      description: `${account} copies in`,
+      principal,
+      action: "backup:CopyIntoBackupVault",
+      resource: vaultArn("us-east-1"),
+      resourceAccount: DR,
+      context: { "aws:PrincipalAccount": account, "aws:PrincipalArn": principal, "aws:PrincipalOrgID": ORG },
+      identityPolicies: [allowEverythingPolicy()],
+      resourcePolicy: vaultPolicy(app.dr(DR), "us-east-1"),
+    };
+  };
+  const drCall = (principal: string, action: string) => ({
+    description: `${principal} ${action}`,
+    principal,
+    action,
+    resource: action.includes("RecoveryPoint") ? drRecoveryPoint : vaultArn("us-east-1"),
+    resourceAccount: DR,
+    context: { "aws:PrincipalAccount": DR, "aws:PrincipalArn": principal, "aws:PrincipalOrgID": ORG },
+    identityPolicies: [allowEverythingPolicy()],
+    resourcePolicy: vaultPolicy(app.dr(DR), "us-east-1"),
+  });
+
+  test("the listed source accounts can copy in; an unlisted account of the same organization cannot", async () => {
+    // GIVEN the default copy sources WHEN each listed account's backup role copies in THEN it is allowed
+    for (const account of [SOURCE, "333333333333"]) await expectAllowed(copyInto(account));
+    // WHEN a role of an unlisted account of the organization, allowed everything by its IAM, copies in THEN the vault policy denies it
+    await expectDenied(copyInto(UNLISTED), "resource");
+  });
+
+  test.each([
+    "backup:PutBackupVaultLockConfiguration",
+    "backup:DeleteBackupVaultLockConfiguration",
+    "backup:PutBackupVaultNotifications",
+    "backup:DeleteBackupVaultNotifications",
+    "backup:DeleteRecoveryPoint",
+    "backup:PutBackupVaultAccessPolicy",
+  ])("a DR administrator is explicitly denied %s; the break-glass role is not", async (action) => {
+    // GIVEN an administrator whose IAM allows everything WHEN it calls the action THEN the vault's Deny refuses it
+    const denied = await expectDenied(drCall(DR_ADMIN, action));
+    expect(denied.decision).toBe("ExplicitlyDenied");
+    // AND the break-glass role may
+    await expectAllowed(drCall(BREAK_GLASS, action));
+  });
+
+  test("Terraform's deploy role can still update the vault's policy, lock and notifications", async () => {
+    // GIVEN the deploy role WHEN it applies the vault's settings THEN nothing denies it
+    for (const action of ["backup:PutBackupVaultAccessPolicy", "backup:PutBackupVaultLockConfiguration", "backup:PutBackupVaultNotifications"]) {
+      await expectAllowed(drCall(DEPLOYER, action));
+    }
+  });
+});

@@ -15,7 +15,10 @@ const OUTSIDER = "777777777777";
 const KMS_A = "alias/snapshot-dr/kms-a";
 const DR_DLM_ROLE = "snapshot-dr-dlm-cross-account-copy";
 const SOURCE_DLM_ROLE = "snapshot-dr-dlm-snapshots";
-const SEED_000_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"];
+/** What a DLM copy of a shared snapshot does with the source key (seed 000 step 2, without what a copy never asks). */
+const COPY_FROM_SOURCE_KEY = ["kms:Decrypt", "kms:ReEncryptFrom", "kms:DescribeKey"];
+/** Seed 000 step 2 grants these too; a copy needs none of them, so KMS-A gives them to nobody outside the account. */
+const NOT_NEEDED_TO_COPY = ["kms:Encrypt", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"];
 
 const config: SnapshotDrConfig = parseConfig({
   organizations: [
@@ -66,7 +69,7 @@ afterAll(() => app?.cleanup());
 describe("share mode: the DR account's DLM role on the source key (KMS-A)", () => {
   const regions = ["us-east-1", "eu-west-1"];
 
-  test.each(regions.flatMap((region) => SEED_000_USE.map((action) => ({ region, action }))))(
+  test.each(regions.flatMap((region) => COPY_FROM_SOURCE_KEY.map((action) => ({ region, action }))))(
     "$action on KMS-A of $region is allowed",
     async ({ region, action }) => {
       // GIVEN the DR DLM role (identity policy from the DR stack) and KMS-A (key policy from the source stack)
@@ -83,6 +86,28 @@ describe("share mode: the DR account's DLM role on the source key (KMS-A)", () =
         identityPolicies: identityOf(dr, DR_DLM_ROLE),
         resourcePolicy: sharing.keyPolicy(KMS_A, region),
       });
+    },
+  );
+
+  test.each(regions.flatMap((region) => NOT_NEEDED_TO_COPY.map((action) => ({ region, action }))))(
+    "$action on KMS-A of $region, even through EC2, is denied by the key policy: a copy never asks for it",
+    async ({ region, action }) => {
+      // GIVEN a role of the DR account whose own IAM allows everything (as seed 000 step 4 would), and KMS-A
+      const principal = roleArn(DR, DR_DLM_ROLE);
+      // WHEN EC2 calls KMS with the role's credentials THEN the key policy refuses: the DR account cannot encrypt with the source key
+      await expectDenied(
+        {
+          description: "DR DLM role encrypts with KMS-A through EC2",
+          principal,
+          action,
+          resource: sharing.keyArn(KMS_A, region),
+          resourceAccount: SHARING,
+          context: kmsContext(DR, principal, action, undefined, ec2(region)),
+          identityPolicies: [allowEverythingPolicy()],
+          resourcePolicy: sharing.keyPolicy(KMS_A, region),
+        },
+        "resource",
+      );
     },
   );
 

@@ -55,9 +55,20 @@ const CASES: readonly Case[] = [
 
 /** The misuses every flow must be shown to deny (the issue's list, where it applies to the flow). */
 const REQUIRED_MISUSES: Readonly<Record<Flow, readonly MisuseKind[]>> = {
-  reencrypt: ["outside-organization", "wrong-region", "without-service", "key-deletion", "policy-change"],
-  share: ["outside-organization", "wrong-region", "without-service", "key-deletion", "policy-change"],
-  backup: ["outside-organization", "wrong-region", "without-service", "key-deletion", "policy-change", "leave-organization", "unlisted-vault"],
+  reencrypt: ["outside-organization", "other-principal", "wrong-region", "without-service", "key-deletion", "policy-change"],
+  share: ["outside-organization", "unneeded-action", "wrong-region", "without-service", "key-deletion", "policy-change"],
+  backup: [
+    "outside-organization",
+    "unlisted-account",
+    "wrong-region",
+    "without-service",
+    "key-deletion",
+    "policy-change",
+    "delete-copies",
+    "vault-settings-change",
+    "leave-organization",
+    "unlisted-vault",
+  ],
   rds: ["outside-organization", "wrong-region", "without-service", "key-deletion", "policy-change"],
 };
 
@@ -174,10 +185,26 @@ describe("the example", () => {
     const rows = matrices.get("the example")!;
     // WHEN the rows are checked
     // THEN every one is as expected: 3 account-regions × (6 KMS calls + CopySnapshot + share) + 4 DLM rows on KMS-B + 4 on KMS-C
-    //      = 32 calls; per KMS-B region 7 misuses (× 2), 4 copier misuses and 2 on KMS-C = 20 misuses
+    //      = 32 calls; per KMS-B region 9 misuses (× 2), 4 copier misuses and 2 on KMS-C = 24 misuses
     expect(rows.filter((row) => !row.asExpected).map(describeRow)).toEqual([]);
     expect(rows.filter((row) => row.category === "call")).toHaveLength(32);
-    expect(rows.filter((row) => row.category === "misuse")).toHaveLength(20);
+    expect(rows.filter((row) => row.category === "misuse")).toHaveLength(24);
+  });
+
+  test("a workload role of the source organization can neither use KMS-B nor make EC2 create grants on it", () => {
+    // GIVEN the example's rows for another role of a source account
+    const rows = matrices.get("the example")!.filter((row) => row.misuse === "other-principal");
+    // WHEN they are read THEN there are two per KMS-B region (decrypt, grant), each refused by KMS-B's policy, not by the caller's IAM
+    expect(rows.map((row) => `${row.action} ${row.resourceLabel}`).sort()).toEqual([
+      "kms:CreateGrant KMS-B eu-west-1 (222222222222)",
+      "kms:CreateGrant KMS-B us-east-1 (222222222222)",
+      "kms:Decrypt KMS-B eu-west-1 (222222222222)",
+      "kms:Decrypt KMS-B us-east-1 (222222222222)",
+    ]);
+    for (const row of rows) {
+      expect(row.context).toEqual(expect.objectContaining({ "aws:PrincipalOrgID": "o-aaaaaaaaaa", "kms:ViaService": expect.stringMatching(/^ec2\./) }));
+      expect(row.decidedBy).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "resource", effect: "NoAllow", stack: "dr-222222222222" })]));
+    }
   });
 
   test("a cross-account call is decided by both the copier's identity policy and KMS-B's key policy", () => {
@@ -217,20 +244,47 @@ describe("expectations follow the configuration", () => {
     const rows = matrices.get("AWS Backup to listed OUs, with a break-glass role")!;
     // WHEN the backup rows are read
     const unlistedOu = rows.filter((row) => row.description.includes("outside the listed OUs"));
-    const breakGlass = rows.filter((row) => row.description.includes("other than the break-glass role"));
+    const notExempt = rows.filter((row) => row.description.includes("other than the deploy and break-glass roles"));
     // THEN a principal of another OU of the organization is denied by the vault policy in every copy region
     expect(unlistedOu).toHaveLength(2);
     for (const row of unlistedOu) expect(row.decidedBy[0]).toEqual(expect.objectContaining({ kind: "resource", effect: "NoAllow" }));
-    // AND a DR administrator is explicitly denied deleting recovery points and changing the vault policy
-    expect(breakGlass).toHaveLength(4);
-    for (const row of breakGlass) {
+    // AND in each copy region a DR administrator is explicitly denied deleting recovery points, changing the vault
+    //     policy, loosening or removing the lock, redirecting or silencing the notifications
+    expect(notExempt.map((row) => row.action).sort()).toEqual(
+      [
+        "backup:DeleteBackupVaultLockConfiguration",
+        "backup:DeleteBackupVaultNotifications",
+        "backup:DeleteRecoveryPoint",
+        "backup:PutBackupVaultAccessPolicy",
+        "backup:PutBackupVaultLockConfiguration",
+        "backup:PutBackupVaultNotifications",
+      ].flatMap((action) => [action, action]),
+    );
+    for (const row of notExempt) {
       expect(row.decision).toBe("ExplicitlyDenied");
-      expect(row.decidedBy).toEqual([expect.objectContaining({ effect: "Deny", sid: "DenyRecoveryPointChangesExceptBreakGlass" })]);
+      expect(row.decidedBy).toEqual([expect.objectContaining({ effect: "Deny", sid: "DenyVaultChangesExceptExemptRoles" })]);
     }
     // AND the allowed copies carry an OU path of the listed OU
     const copies = rows.filter((row) => row.action === "backup:CopyIntoBackupVault" && row.category === "call");
     expect(copies.length).toBeGreaterThan(0);
     for (const row of copies) expect(row.context["aws:PrincipalOrgPaths"]).toEqual([LISTED_OU]);
+  });
+
+  test("by default an unlisted account of the organization may not copy into the DR vault, and the vault's Deny stands without a break-glass role", () => {
+    // GIVEN the same-organization configuration with every flow: default copy sources, no break-glass role
+    const rows = matrices.get("same organization, every flow")!.filter((row) => row.flow === "backup");
+    // WHEN the rows of the unlisted account and of the vault's settings are read
+    const unlisted = rows.filter((row) => row.misuse === "unlisted-account");
+    const settings = rows.filter((row) => row.misuse === "vault-settings-change");
+    // THEN the unlisted account is refused by the vault policy in each copy region, though it is in the organization
+    expect(unlisted.length).toBeGreaterThan(0);
+    for (const row of unlisted) {
+      expect(row.context["aws:PrincipalOrgID"]).toBe("o-0000000001src");
+      expect([row.actual, row.decidedBy[0].kind, row.decidedBy[0].effect]).toEqual(["Denied", "resource", "NoAllow"]);
+    }
+    // AND the lock and notification changes are explicitly denied by the vault's Deny
+    expect(settings.length).toBeGreaterThan(0);
+    for (const row of settings) expect(row.decidedBy).toEqual([expect.objectContaining({ effect: "Deny", sid: "DenyVaultChangesExceptExemptRoles" })]);
   });
 
   test("the guardrail SCPs of the org stack decide the copy and leave rows", () => {
@@ -253,6 +307,20 @@ describe("expectations follow the configuration", () => {
     const allowedCopy = rows.find((row) => row.action === "backup:CopyFromBackupVault" && row.category === "call")!;
     expect(allowedCopy.actual).toBe("Allowed");
     expect(allowedCopy.decidedBy).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "scp", effect: "NoDeny", stack: "org-o-0000000001src" })]));
+  });
+});
+
+describe("share mode: the DR account never encrypts with the source key", () => {
+  test.each(CASES.filter((c) => c.flows.includes("share")).map((c) => ({ name: c.name })))("$name", ({ name }) => {
+    // GIVEN a configuration with share-mode accounts
+    const rows = matrices.get(name)!.filter((row) => row.flow === "share" && row.misuse === "unneeded-action");
+    // WHEN the DR DLM role calls kms:Encrypt on a KMS-A through EC2
+    // THEN it is denied, and KMS-A's key policy is what refuses it (no statement of it allows kms:Encrypt)
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect([row.action, row.context["kms:ViaService"] !== undefined, row.actual]).toEqual(["kms:Encrypt", true, "Denied"]);
+      expect(row.decidedBy).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "resource", effect: "NoAllow" })]));
+    }
   });
 });
 

@@ -62,17 +62,25 @@ describe("share mode", () => {
       expect(statements.map((s) => s.Sid)).toEqual([
         "AccountAdministersKey",
         "AllowUseOfTheKeyThroughEc2",
+        "AllowDrAccountToCopyFromTheKeyThroughEc2",
         "AllowDescribeKey",
         "AllowAttachmentOfPersistentResources",
       ]);
       const principals = ["arn:aws:iam::111111111111:role/snapshot-dr-dlm-snapshots", "arn:aws:iam::222222222222:root"];
       expect(statements[1]).toMatchObject({
-        Principal: { AWS: principals },
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+        Principal: { AWS: principals[0] },
+        Action: ["kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
         Condition: { StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } },
       });
-      expect(statements[2]).toMatchObject({ Principal: { AWS: principals }, Action: "kms:DescribeKey" });
-      expect(statements[3]).toMatchObject({
+      // AND the DR account may only decrypt or re-encrypt from the key, through EC2: never kms:Encrypt
+      expect(statements[2]).toMatchObject({
+        Principal: { AWS: principals[1] },
+        Action: ["kms:Decrypt", "kms:ReEncryptFrom"],
+        Condition: { StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } },
+      });
+      expect(JSON.stringify(statements)).not.toContain("kms:Encrypt");
+      expect(statements[3]).toMatchObject({ Principal: { AWS: principals }, Action: "kms:DescribeKey" });
+      expect(statements[4]).toMatchObject({
         Principal: { AWS: principals },
         Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
         Condition: { StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" }, Bool: { "kms:GrantIsForAWSResource": "true" } },

@@ -1,5 +1,5 @@
 import { PolicyDocument, policyDocument, PolicyStatement } from "../iam/policy-document";
-import { accountRootArn, assertAccountId, assertPartition } from "./backup-arns";
+import { assertAccountId, assertPartition } from "./backup-arns";
 
 /**
  * Who may copy into the DR vault (`backup:CopyIntoBackupVault`, seed 003 "Sharing a backup vault"). AWS Backup
@@ -14,17 +14,26 @@ export type CopySources =
    * ending in `/` is the OU itself; ending in `/*`, the OU and every OU below it.
    */
   | { readonly kind: "organizationalUnits"; readonly orgPaths: readonly string[] }
-  /** The listed accounts (`arn:<partition>:iam::<id>:root`), whose IAM decides which of their principals may copy. */
-  | { readonly kind: "accounts"; readonly accountIds: readonly string[] };
-
-/** Deny statements that keep what is in the vault there, for everyone but a break-glass role. */
-export interface RecoveryPointProtection {
-  /** The role that may still delete or shorten recovery points, change the access policy or delete the vault. */
-  readonly breakGlassRoleArn: string;
   /**
-   * Further roles exempted the same way. Note that the role Terraform deploys with is denied
-   * `backup:PutBackupVaultAccessPolicy` unless it is listed here (or is the break-glass role): once the policy is
-   * in place, only an exempted role can change it.
+   * Principals of the listed accounts of the organization: `StringEquals` on `aws:PrincipalAccount` and
+   * `aws:PrincipalOrgID`. The list costs 15 characters per account (`"111111111111",`); OU paths cost nothing per account.
+   */
+  | { readonly kind: "accounts"; readonly accountIds: readonly string[]; readonly organizationId: string };
+
+/** The Deny that keeps what is in the vault there, and the vault's settings as deployed, for all but a few roles. */
+export interface RecoveryPointProtection {
+  /**
+   * The role Terraform deploys with: exempt, since it must still create and update the vault's policy, lock and
+   * notifications (the DR organization's SCP narrows what it may do).
+   */
+  readonly deployRoleArn: string;
+  /**
+   * The break-glass role (`drAccount.breakGlassRoleArn`), which may still delete or shorten recovery points.
+   * @default - none: only the deploy role is exempt
+   */
+  readonly breakGlassRoleArn?: string;
+  /**
+   * Further roles exempted the same way.
    * @default - none
    */
   readonly additionalExemptRoleArns?: readonly string[];
@@ -34,19 +43,27 @@ export interface RecoveryPointProtection {
 export interface DrBackupVaultAccessPolicyProps {
   readonly partition: string;
   readonly copySources: CopySources;
-  /**
-   * Deny {@link PROTECTED_VAULT_ACTIONS} to every principal except the break-glass role.
-   * @default - no Deny statements: the DR account's IAM alone decides who may delete recovery points
-   */
-  readonly recoveryPointProtection?: RecoveryPointProtection;
+  /** Deny {@link PROTECTED_VAULT_ACTIONS} to every principal except the deploy role and the break-glass role. */
+  readonly recoveryPointProtection: RecoveryPointProtection;
 }
 
-/** What a compromised DR administrator would do to destroy the copies, and what the protection denies. */
+/**
+ * What a compromised DR administrator would do to destroy the copies or blind their owners, and what the
+ * protection denies: delete or shorten recovery points, drop or replace the access policy, remove or loosen the
+ * lock, silence the copy job notifications, delete the vault. Listed one by one: AWS Backup access policies
+ * don't support a wildcard in the Action key (AWS Backup, "Vault access policies"). Every one of them acts on a
+ * backup vault or a recovery point of the vault, so the vault's policy applies (Service Authorization Reference).
+ */
 export const PROTECTED_VAULT_ACTIONS = [
   "backup:DeleteBackupVault",
   "backup:DeleteBackupVaultAccessPolicy",
+  "backup:DeleteBackupVaultLockConfiguration",
+  "backup:DeleteBackupVaultNotifications",
   "backup:DeleteRecoveryPoint",
+  "backup:DisassociateRecoveryPoint",
   "backup:PutBackupVaultAccessPolicy",
+  "backup:PutBackupVaultLockConfiguration",
+  "backup:PutBackupVaultNotifications",
   "backup:UpdateRecoveryPointLifecycle",
 ] as const;
 
@@ -57,7 +74,7 @@ const ROLE_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.
 
 const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
 
-function copyStatement(partition: string, sources: CopySources): PolicyStatement {
+function copyStatement(sources: CopySources): PolicyStatement {
   const action = "backup:CopyIntoBackupVault";
   switch (sources.kind) {
     case "organizations": {
@@ -93,24 +110,28 @@ function copyStatement(partition: string, sources: CopySources): PolicyStatement
     case "accounts": {
       if (sources.accountIds.length === 0) throw new Error("The DR vault access policy needs at least one account ID");
       for (const id of sources.accountIds) assertAccountId(id, "source account ID");
+      if (!ORGANIZATION_ID_PATTERN.test(sources.organizationId)) {
+        throw new Error(`Expected organization ID to match ${ORGANIZATION_ID_PATTERN.source}, got '${sources.organizationId}'`);
+      }
       return {
         Sid: "CopyIntoVaultFromAccounts",
         Effect: "Allow",
-        Principal: { AWS: sortedUnique(sources.accountIds).map((id) => accountRootArn(partition, id)) },
+        Principal: "*",
         Action: action,
         Resource: "*",
+        Condition: { StringEquals: { "aws:PrincipalAccount": sortedUnique(sources.accountIds), "aws:PrincipalOrgID": sources.organizationId } },
       };
     }
   }
 }
 
 function protectionStatement(protection: RecoveryPointProtection): PolicyStatement {
-  const exempt = [protection.breakGlassRoleArn, ...(protection.additionalExemptRoleArns ?? [])];
+  const exempt = [protection.deployRoleArn, ...(protection.breakGlassRoleArn ? [protection.breakGlassRoleArn] : []), ...(protection.additionalExemptRoleArns ?? [])];
   for (const arn of exempt) {
     if (!ROLE_ARN_PATTERN.test(arn)) throw new Error(`Expected an exempted principal to be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>), got '${arn}'`);
   }
   return {
-    Sid: "DenyRecoveryPointChangesExceptBreakGlass",
+    Sid: "DenyVaultChangesExceptExemptRoles",
     Effect: "Deny",
     Principal: "*",
     Action: [...PROTECTED_VAULT_ACTIONS],
@@ -121,12 +142,10 @@ function protectionStatement(protection: RecoveryPointProtection): PolicyStateme
 }
 
 /**
- * The DR vault's access policy: who may copy into it (seed 003), and optionally a Deny that keeps recovery
- * points, the policy and the vault out of reach of everyone but a break-glass role.
+ * The DR vault's access policy: who may copy into it (seed 003), and a Deny that keeps recovery points, the
+ * policy, the lock, the notifications and the vault out of reach of everyone but the deploy and break-glass roles.
  */
 export function drBackupVaultAccessPolicy(props: DrBackupVaultAccessPolicyProps): PolicyDocument {
   assertPartition(props.partition);
-  const statements = [copyStatement(props.partition, props.copySources)];
-  if (props.recoveryPointProtection) statements.push(protectionStatement(props.recoveryPointProtection));
-  return policyDocument(statements);
+  return policyDocument([copyStatement(props.copySources), protectionStatement(props.recoveryPointProtection)]);
 }

@@ -4,44 +4,39 @@ import { BackupVaultNotifications } from "@cdktf/provider-aws/lib/backup-vault-n
 import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
-import { TerraformProvider, Token } from "cdktf";
+import { Annotations, TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { PolicyDocument, policyJson } from "../iam/policy-document";
 import { assertAccountId, assertCopyableVaultName, assertKmsKeyArn, assertPartition, DEFAULT_VAULT_COPY_ERROR } from "./backup-arns";
 import { backupNotificationTopicPolicy } from "./backup-notification-topic-policy";
 import { CopySources, drBackupVaultAccessPolicy, RecoveryPointProtection } from "./dr-backup-vault-access-policy";
+import { complianceLockNotice } from "./dr-vault-lock-settings";
 
 /**
- * Backup Vault Lock. In compliance mode the lock becomes immutable `changeableForDays` after it is applied:
- * from then on nobody, not even the account's root user, can shorten retention or delete the vault. In
- * governance mode, principals allowed `backup:DeleteBackupVaultLockConfiguration` can still remove it.
+ * Backup Vault Lock, always with a maximum retention: without one, anyone allowed to copy in could store
+ * recovery points for up to 100 years, undeletable under the lock. In governance mode (the default) principals
+ * allowed `backup:DeleteBackupVaultLockConfiguration` can still remove the lock (the vault's Deny and the DR
+ * organization's SCP keep that to the exempted roles). In compliance mode the lock becomes immutable
+ * `changeableForDays` after it is first applied: from then on nobody, not even the account's root user, can
+ * remove it, shorten retention or delete the vault; irreversible, so the days are never defaulted.
  */
 export type VaultLock =
   | {
-      /** @default "compliance" */
-      readonly mode?: "compliance";
+      /** @default "governance" */
+      readonly mode?: "governance";
       /** Days every recovery point copied into the vault is kept at least (1 to 36,500). */
       readonly minRetentionDays: number;
-      /**
-       * Days recovery points may be kept at most (up to 36,500).
-       * @default - no maximum
-       */
-      readonly maxRetentionDays?: number;
-      /**
-       * Days before the lock becomes immutable (3 to 36,500): the time to notice a mistake and remove the lock.
-       * @default 3 - AWS's 72-hour cooling-off period, the shortest it accepts
-       */
-      readonly changeableForDays?: number;
+      /** Days recovery points may be kept at most (up to 36,500, at least minRetentionDays). */
+      readonly maxRetentionDays: number;
     }
   | {
-      readonly mode: "governance";
+      readonly mode: "compliance";
       /** Days every recovery point copied into the vault is kept at least (1 to 36,500). */
       readonly minRetentionDays: number;
-      /**
-       * Days recovery points may be kept at most (up to 36,500).
-       * @default - no maximum
-       */
-      readonly maxRetentionDays?: number;
+      /** Days recovery points may be kept at most (up to 36,500, at least minRetentionDays). */
+      readonly maxRetentionDays: number;
+      /** Days after the first apply during which the lock can still be removed (3 to 36,500), set deliberately. */
+      readonly changeableForDays: number;
     };
 
 /** Where the vault's events go. */
@@ -79,11 +74,10 @@ export interface DrBackupVaultProps {
   /** Who may copy into the vault. */
   readonly copySources: CopySources;
   /**
-   * Deny deleting or shortening recovery points, changing the access policy and deleting the vault to all but a
-   * break-glass role.
-   * @default - no Deny statements
+   * Who stays exempt from the Deny on deleting or shortening recovery points, changing the access policy, the lock
+   * or the notifications, and deleting the vault: the deploy role and, when there is one, the break-glass role.
    */
-  readonly recoveryPointProtection?: RecoveryPointProtection;
+  readonly recoveryPointProtection: RecoveryPointProtection;
   /** The vault lock. */
   readonly lock: VaultLock;
   /**
@@ -124,7 +118,7 @@ const SNS_KEY_PATTERN =
 const isWholeNumber = (value: number) => Number.isInteger(value);
 
 /** The lock's arguments, checked against AWS Backup's ranges (with AWS's wording). */
-function lockArguments(lock: VaultLock): { minRetentionDays: number; maxRetentionDays?: number; changeableForDays?: number } {
+function lockArguments(lock: VaultLock): { minRetentionDays: number; maxRetentionDays: number; changeableForDays?: number } {
   const { minRetentionDays, maxRetentionDays } = lock;
   if (!isWholeNumber(minRetentionDays) || minRetentionDays < VAULT_LOCK_LIMITS.minRetentionDays || minRetentionDays > VAULT_LOCK_LIMITS.maxRetentionDays) {
     throw new Error(
@@ -132,18 +126,19 @@ function lockArguments(lock: VaultLock): { minRetentionDays: number; maxRetentio
         "the shortest minimum retention period you can specify is 1 day",
     );
   }
-  if (maxRetentionDays !== undefined) {
-    if (!isWholeNumber(maxRetentionDays) || maxRetentionDays < VAULT_LOCK_LIMITS.minRetentionDays || maxRetentionDays > VAULT_LOCK_LIMITS.maxRetentionDays) {
-      throw new Error(
-        `Vault lock max_retention_days must be a whole number from 1 to 36500, got ${maxRetentionDays}: ` +
-          "the longest maximum retention period you can specify is 36500 days (approximately 100 years)",
-      );
-    }
-    if (minRetentionDays > maxRetentionDays) {
-      throw new Error(`Vault lock min_retention_days (${minRetentionDays}) must not exceed max_retention_days (${maxRetentionDays})`);
-    }
+  if (maxRetentionDays === undefined) {
+    throw new Error("Vault lock max_retention_days is required: without a maximum, recovery points could be kept up to 36500 days, undeletable under the lock");
   }
-  const mode: string = lock.mode ?? "compliance";
+  if (!isWholeNumber(maxRetentionDays) || maxRetentionDays < VAULT_LOCK_LIMITS.minRetentionDays || maxRetentionDays > VAULT_LOCK_LIMITS.maxRetentionDays) {
+    throw new Error(
+      `Vault lock max_retention_days must be a whole number from 1 to 36500, got ${maxRetentionDays}: ` +
+        "the longest maximum retention period you can specify is 36500 days (approximately 100 years)",
+    );
+  }
+  if (minRetentionDays > maxRetentionDays) {
+    throw new Error(`Vault lock min_retention_days (${minRetentionDays}) must not exceed max_retention_days (${maxRetentionDays})`);
+  }
+  const mode: string = lock.mode ?? "governance";
   if (mode === "governance") {
     if ((lock as { changeableForDays?: number }).changeableForDays !== undefined) {
       throw new Error("A governance-mode vault lock has no changeable_for_days: setting it makes the lock compliance mode");
@@ -151,7 +146,10 @@ function lockArguments(lock: VaultLock): { minRetentionDays: number; maxRetentio
     return { minRetentionDays, maxRetentionDays };
   }
   if (mode !== "compliance") throw new Error(`Expected vault lock mode to be compliance or governance, got '${mode}'`);
-  const changeableForDays = (lock as { changeableForDays?: number }).changeableForDays ?? VAULT_LOCK_LIMITS.minChangeableForDays;
+  const changeableForDays = (lock as { changeableForDays?: number }).changeableForDays;
+  if (changeableForDays === undefined) {
+    throw new Error("A compliance-mode vault lock needs changeable_for_days set explicitly: the lock becomes irreversible that many days after it is first applied");
+  }
   if (
     !isWholeNumber(changeableForDays) ||
     changeableForDays < VAULT_LOCK_LIMITS.minChangeableForDays ||
@@ -227,6 +225,10 @@ export class DrBackupVault extends Construct {
       backupVaultName: this.vault.name,
       ...lock,
     });
+    if (lock.changeableForDays !== undefined) {
+      const region = (props.provider as { region?: string }).region;
+      Annotations.of(this).addWarning(complianceLockNotice(props.vaultName, typeof region === "string" ? region : "<region>", lock.changeableForDays));
+    }
 
     if (notifications) {
       this.topic = new SnsTopic(this, "topic", {

@@ -1,3 +1,4 @@
+import { drCopyRetentions } from "../backup/dr-vault-lock-settings";
 import { isRegionInPartition } from "./regions";
 import type { ParsedConfig } from "./schema";
 
@@ -145,6 +146,16 @@ function backupProblems(config: ParsedConfig, problem: (path: string, message: s
   if (lock.mode === "governance" && lock.changeableForDays !== undefined) {
     problem("backup.vaultLock.changeableForDays", "applies to compliance mode only (a governance lock stays changeable)");
   }
+  if (lock.mode === "compliance" && lock.changeableForDays === undefined) {
+    problem("backup.vaultLock.changeableForDays", COMPLIANCE_NEEDS_CHANGEABLE_FOR_DAYS);
+  }
+  const lockRangeValid = lock.maxRetentionDays === undefined || lock.maxRetentionDays >= lock.minRetentionDays;
+  for (const copy of lockRangeValid ? drCopyRetentions(backup) : []) {
+    const belowMinimum = copy.days < lock.minRetentionDays;
+    const aboveMaximum = lock.maxRetentionDays !== undefined && copy.days > lock.maxRetentionDays;
+    const outside = belowMinimum ? `minRetentionDays (${lock.minRetentionDays})` : aboveMaximum ? `maxRetentionDays (${lock.maxRetentionDays})` : undefined;
+    if (outside) problem(`backup.rules[${copy.index}]`, `its DR copy is kept ${copy.days} days, outside backup.vaultLock.${outside}: ${LOCK_RANGE_RULE}`);
+  }
 
   const types = new Set<string>(backup.selection.resourceTypes);
   const mayCopyRds = types.has("RDS") || types.has("Aurora");
@@ -209,5 +220,9 @@ function backupProblems(config: ParsedConfig, problem: (path: string, message: s
   }
 }
 
+const COMPLIANCE_NEEDS_CHANGEABLE_FOR_DAYS =
+  "is required in compliance mode: a compliance lock becomes immutable that many days after it is first applied (nobody, not even the root user, can remove it then); set it explicitly (3 or more), or use governance mode";
+/** AWS Backup, Backup Vault Lock: copies outside the lock's retention range fail. */
+const LOCK_RANGE_RULE = "the vault fails a copy job whose retention period is outside its minimum and maximum retention periods";
 const RDS_RULE = "Amazon RDS and Aurora support cross-Region backup, or cross-account backup, but not both in the same backup plan";
 const DYNAMODB_RULE = "DynamoDB does not support cross-Region backup";

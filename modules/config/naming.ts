@@ -76,8 +76,21 @@ export const roleArn = (config: SnapshotDrConfig, accountId: string, roleName: s
 export const drDlmRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}-dlm-cross-account-copy`;
 /** The source account's execution role for its EBS snapshot policies. */
 export const sourceDlmRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}-dlm-snapshots`;
-/** The source account's snapshot copier (Lambda) role. */
-export const snapshotCopierRoleName = (config: SnapshotDrConfig) => `${config.namePrefix}-snapshot-copier`;
+/** The source account's snapshot copier (Lambda) role: `ebs.copierRoleName`, else derived from the prefix. */
+export const snapshotCopierRoleName = (config: SnapshotDrConfig) => config.ebs.copierRoleName ?? `${config.namePrefix}-snapshot-copier`;
+
+/**
+ * A role of that name in any account, for `ArnLike aws:PrincipalArn` next to `aws:PrincipalOrgID`: one value
+ * whatever the number of source accounts. (`aws:PrincipalArn` of a role session is the role's ARN.)
+ */
+export const anyAccountRoleArnPattern = (config: SnapshotDrConfig, roleName: string) => `arn:${config.partition}:iam::*:role/${roleName}`;
+
+/**
+ * The DR account's break-glass role (design §6: `drAccount.breakGlassRoleArn`), or the older
+ * `backup.breakGlassRoleArn`. The cast reads the `drAccount` field before every branch's schema has it.
+ */
+export const breakGlassRoleArnOf = (config: SnapshotDrConfig): string | undefined =>
+  (config.drAccount as { breakGlassRoleArn?: string }).breakGlassRoleArn ?? config.backup.breakGlassRoleArn;
 
 /**
  * The tags and description that connect the source automation to the DR account's event policy. The

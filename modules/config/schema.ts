@@ -173,6 +173,13 @@ export const ebsSchema = z
       .min(1, "must be at least 1")
       .max(720, "must be at most 720 (30 days)")
       .default(24),
+    /**
+     * The snapshot copier's role name in every source account; KMS-B lets only roles of this name (in the source
+     * organizations) use it. @default "<namePrefix>-snapshot-copier"
+     */
+    copierRoleName: roleName
+      .optional()
+      .describe("The snapshot copier's IAM role name in every source account; KMS-B trusts only roles of this name in the source organizations. Default: <namePrefix>-snapshot-copier."),
   })
   .strict();
 
@@ -213,7 +220,7 @@ export const backupSchema = z
     drVaultName: backupVaultName.optional(),
     /** The source accounts' vault in each region. @default "<namePrefix>-source" */
     sourceVaultName: backupVaultName.optional(),
-    /** Who may copy into the DR vaults. @default the DR account's organization */
+    /** Who may copy into the DR vaults. @default the source accounts that back up ({type: accounts}) */
     copySources: z
       .discriminatedUnion("type", [
         z.object({ type: z.literal("organization") }).strict(),
@@ -227,17 +234,33 @@ export const backupSchema = z
           .strict(),
         z.object({ type: z.literal("accounts") }).strict(),
       ])
-      .default({ type: "organization" }),
+      .default({ type: "accounts" })
+      .describe("Who may copy into the DR vaults: the source accounts that back up (accounts, the default), listed OUs (organizationalUnits), or every account of the DR organization (organization)."),
     vaultLock: z
       .object({
-        mode: z.enum(["compliance", "governance"]).default("compliance"),
+        mode: z
+          .enum(["compliance", "governance"])
+          .default("governance")
+          .describe("governance (default; the DR organization's SCP makes it binding) or compliance (irreversible after changeableForDays, which must then be set)."),
         minRetentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").default(7),
-        maxRetentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").optional(),
-        changeableForDays: z.number().int("must be a whole number").min(3, "must be at least 3").max(36500, "must be at most 36500").optional(),
+        maxRetentionDays: z
+          .number()
+          .int("must be a whole number")
+          .min(1, "must be at least 1")
+          .max(36500, "must be at most 36500")
+          .optional()
+          .describe("Longest retention a recovery point in the DR vault may have. Default: the longest DR copy retention of backup.rules."),
+        changeableForDays: z
+          .number()
+          .int("must be a whole number")
+          .min(3, "must be at least 3")
+          .max(36500, "must be at most 36500")
+          .optional()
+          .describe("Compliance mode only, and required there: days after the lock is first applied during which it can still be removed."),
       })
       .strict()
       .default({}),
-    /** The only role that may delete recovery points or change the DR vault's policy. @default - no such statement */
+    /** Older name of drAccount.breakGlassRoleArn (which wins). @default - only the deploy role is exempt from the vault's Deny */
     breakGlassRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "expected an IAM role ARN").optional(),
     /** Copy job notifications of the DR vaults to an SNS topic. */
     notifications: z.boolean().default(true),
@@ -253,6 +276,15 @@ export const backupSchema = z
       })
       .strict()
       .default({}),
+    /** The management account's AWS Backup global settings besides cross-account backup. @default - left as AWS has them */
+    globalSettings: z
+      .object({
+        delegatedAdministratorEnabled: z.boolean().optional().describe("isDelegatedAdministratorEnabled; left as AWS has it unless set."),
+        multiPartyApprovalEnabled: z.boolean().optional().describe("isMpaEnabled (multi-party approval); left as AWS has it unless set."),
+      })
+      .strict()
+      .default({})
+      .describe("AWS Backup global settings of the management account besides cross-account backup; each is left as AWS has it unless set."),
     /** Whether this account's AWS Backup supports RDS copies that are cross-Region and cross-account in one plan. */
     rdsCrossRegionAndAccountSupported: z.boolean().default(false),
     guardrails: z

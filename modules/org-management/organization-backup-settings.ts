@@ -7,17 +7,22 @@ export interface OrganizationBackupSettingsProps {
   /** A provider of the organization's management account (global settings are not regional). */
   readonly provider: TerraformProvider;
   /**
-   * AWS Backup's `isMpaEnabled` (multi-party approval). Terraform shows a perpetual difference for every global
-   * setting it is not given, so it is always set; leave it false unless the organization uses multi-party approval.
-   * @default false
+   * AWS Backup's `isMpaEnabled` (multi-party approval).
+   * @default - left as AWS has it: never sent, and Terraform ignores its value
    */
   readonly multiPartyApprovalEnabled?: boolean;
   /**
-   * AWS Backup's `isDelegatedAdministratorEnabled`, always set for the same reason.
-   * @default false
+   * AWS Backup's `isDelegatedAdministratorEnabled`.
+   * @default - left as AWS has it: never sent, and Terraform ignores its value
    */
   readonly delegatedAdministratorEnabled?: boolean;
 }
+
+/** The global settings this construct may manage, by their AWS Backup key. */
+const OPTIONAL_SETTINGS = [
+  ["isDelegatedAdministratorEnabled", "delegatedAdministratorEnabled"],
+  ["isMpaEnabled", "multiPartyApprovalEnabled"],
+] as const;
 
 /** The AWS Backup service principal organizations trust. */
 export const BACKUP_SERVICE_PRINCIPAL = "backup.amazonaws.com";
@@ -44,19 +49,28 @@ export const BACKUP_TRUSTED_ACCESS_STEP = [
 /**
  * AWS Backup's global settings of the organization's management account (design §2c): cross-account backup on,
  * so that member accounts may copy recovery points to another account's vault of the organization.
+ *
+ * It never turns off a delegated administrator or multi-party approval it was not told about. The provider's
+ * `aws_backup_global_settings` sends UpdateGlobalSettings only the keys of its map, but reads back every key
+ * DescribeGlobalSettings returns (hashicorp/aws, internal/service/backup/global_settings.go), so a key left out
+ * would show as a perpetual change: each key not set here is sent nowhere and listed in `ignore_changes`
+ * (`global_settings["<key>"]`), which keeps AWS's value in the plan (checked with Terraform 1.11 and provider
+ * 5.100: no change against a state holding both keys as "true").
  */
 export class OrganizationBackupSettings extends Construct {
   readonly globalSettings: BackupGlobalSettings;
 
   constructor(scope: Construct, id: string, props: OrganizationBackupSettingsProps) {
     super(scope, id);
+    const given = OPTIONAL_SETTINGS.filter(([, prop]) => props[prop] !== undefined);
+    const leftAsAwsHasThem = OPTIONAL_SETTINGS.filter(([, prop]) => props[prop] === undefined);
     this.globalSettings = new BackupGlobalSettings(this, "global-settings", {
       provider: props.provider,
       globalSettings: {
         isCrossAccountBackupEnabled: "true",
-        isDelegatedAdministratorEnabled: String(props.delegatedAdministratorEnabled ?? false),
-        isMpaEnabled: String(props.multiPartyApprovalEnabled ?? false),
+        ...Object.fromEntries(given.map(([key, prop]) => [key, String(props[prop])])),
       },
+      ...(leftAsAwsHasThem.length > 0 ? { lifecycle: { ignoreChanges: leftAsAwsHasThem.map(([key]) => `global_settings["${key}"]`) } } : {}),
     });
   }
 }

@@ -21,9 +21,22 @@ export function kmsASharingPrincipals(props: KmsAKeyPolicyProps): string[] {
 }
 
 /**
+ * What the DR account's copy of a shared snapshot does with the key it copies from: EC2 decrypts the snapshot's
+ * data key (a copy to another region or key) or re-encrypts it from this key (same region), and creates a grant;
+ * EBS never asks KMS to encrypt with a key (AWS KMS, "How Amazon EBS uses AWS KMS"), and data keys for the copy
+ * come from the destination key (KMS-C). Seed 000 step 2 grants `kms:Encrypt`, `kms:ReEncrypt*` and
+ * `kms:GenerateDataKey*` too: more than a DLM cross-account copy needs from the source key.
+ */
+export const SHARED_SNAPSHOT_COPY_ACTIONS = ["kms:Decrypt", "kms:ReEncryptFrom"] as const;
+
+/** Seed 000 step 2's use of the key by the source DLM role, without `kms:Encrypt` (EBS never calls it). */
+export const SOURCE_DLM_KEY_ACTIONS = ["kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"] as const;
+
+/**
  * Seed 000 step 2's two statements (use of the key; attachment of persistent resources, for AWS resources
- * only), tightened: the cryptographic use and the grants only through EC2, so that the DR account cannot
- * use the source key as a plain encryption service; describing the key stays open to them. They are what an
+ * only), tightened: the DR account's use limited to what copying a shared snapshot needs (no `kms:Encrypt`, no
+ * data keys), nobody given `kms:Encrypt`, and every use and grant only through EC2, so that the DR account
+ * cannot use the source key as an encryption service; describing the key stays open to them. They are what an
  * existing key's policy needs too (see the synthesis notices).
  */
 export function kmsASharingStatements(props: KmsAKeyPolicyProps): PolicyStatement[] {
@@ -33,8 +46,16 @@ export function kmsASharingStatements(props: KmsAKeyPolicyProps): PolicyStatemen
     {
       Sid: "AllowUseOfTheKeyThroughEc2",
       Effect: "Allow",
-      Principal: principals,
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+      Principal: { AWS: props.sourceDlmRoleArn },
+      Action: [...SOURCE_DLM_KEY_ACTIONS],
+      Resource: "*",
+      Condition: { StringLike: throughEc2 },
+    },
+    {
+      Sid: "AllowDrAccountToCopyFromTheKeyThroughEc2",
+      Effect: "Allow",
+      Principal: { AWS: `arn:${props.partition}:iam::${props.drAccountId}:root` },
+      Action: [...SHARED_SNAPSHOT_COPY_ACTIONS],
       Resource: "*",
       Condition: { StringLike: throughEc2 },
     },

@@ -27,6 +27,7 @@ import {
   backupDrVaultName,
   backupDrVaultRegion,
   backupEnabledFor,
+  breakGlassRoleArnOf,
   backupSourceKeyAliasName,
   backupSourceVaultName,
   ebsModeOf,
@@ -284,7 +285,7 @@ function notesOf(config: SnapshotDrConfig, rows: readonly MatrixRow[]): string[]
     const g = config.backup.guardrails;
     if (!g.restrictCopyTargets) notes.push("backup.guardrails.restrictCopyTargets is off: no SCP keeps copies out of unlisted vaults, so the matrix has no such rows.");
     if (!g.denyLeaveOrganization) notes.push("backup.guardrails.denyLeaveOrganization is off: no SCP keeps the DR account in the organization, so the matrix has no such row.");
-    if (!config.backup.breakGlassRoleArn) notes.push("backup.breakGlassRoleArn is not set: the DR vaults have no Deny on deleting recovery points; the DR account's IAM decides (no row).");
+    if (!breakGlassRoleArnOf(config)) notes.push("drAccount.breakGlassRoleArn is not set: the DR vaults' Deny exempts the deploy role alone; nobody else may delete recovery points or change the vaults' policy, lock or notifications.");
   }
   if (rows.some((row) => !row.asExpected)) {
     notes.push("Rows whose actual decision differs from the expected one are listed under \"Rows that differ\": each is a finding about the synthesized policies, not about the report.");

@@ -27,7 +27,13 @@ export type MisuseKind =
   | "policy-change"
   | "delete-copies"
   | "leave-organization"
-  | "unlisted-vault";
+  | "unlisted-vault"
+  /** A principal of a trusted account that is not the role the flow trusts (a workload role on KMS-B). */
+  | "other-principal"
+  /** An action the flow never needs (kms:Encrypt with a shared source key). */
+  | "unneeded-action"
+  /** Changing or removing a DR vault's lock or notifications. */
+  | "vault-settings-change";
 
 /** Where a policy comes from: a resource of a synthesized stack, or a stand-in that is not deployed. */
 export interface PolicySource {

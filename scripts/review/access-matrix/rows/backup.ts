@@ -109,7 +109,7 @@ export function backupRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSp
       const unlisted = h.role(accounts[0].id, backupServiceRoleName(config));
       rows.push({
         ...base,
-        misuse: "outside-organization",
+        misuse: "unlisted-account",
         description: `a principal of the organization outside the listed OUs copies into the DR vault in ${region}`,
         principal: unlisted,
         action: "backup:CopyIntoBackupVault",
@@ -127,27 +127,37 @@ export function backupRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSp
       context: h.principalContext(sourceAdmin, accounts[0].organizationId),
       identity: [standIn("a source account administrator whose IAM allows everything")],
     });
-    if (backup.breakGlassRoleArn) {
+    if (copySources.type === "accounts") {
+      const unlisted = h.role(h.outsider.account, backupServiceRoleName(config));
       rows.push({
         ...base,
-        misuse: "delete-copies",
-        description: `an administrator of the DR account other than the break-glass role deletes a recovery point of the DR vault in ${region}`,
-        principal: drAdmin,
-        action: "backup:DeleteRecoveryPoint",
-        resource: recoveryPoint(region, dr.id),
-        resourceLabel: `DR recovery point ${region} (${dr.id})`,
-        context: h.principalContext(drAdmin, dr.organizationId),
-        identity: [standIn("a DR account administrator whose IAM allows everything")],
+        misuse: "unlisted-account",
+        description: `a principal of an account of the organization that the configuration does not list copies into the DR vault in ${region}`,
+        principal: unlisted,
+        action: "backup:CopyIntoBackupVault",
+        context: h.principalContext(unlisted, dr.organizationId),
+        identity: [standIn("the unlisted account's own IAM allows everything")],
       });
-      rows.push({
-        ...base,
-        misuse: "policy-change",
-        description: `an administrator of the DR account other than the break-glass role replaces the access policy of the DR vault in ${region}`,
-        principal: drAdmin,
-        action: "backup:PutBackupVaultAccessPolicy",
-        context: h.principalContext(drAdmin, dr.organizationId),
-        identity: [standIn("a DR account administrator whose IAM allows everything")],
-      });
+    }
+    // The vault's Deny: a DR administrator (neither the deploy role nor the break-glass role) keeps its hands off.
+    const drAdminBase = { ...base, principal: drAdmin, context: h.principalContext(drAdmin, dr.organizationId), identity: [standIn("a DR account administrator whose IAM allows everything")] };
+    const notExempt = "an administrator of the DR account other than the deploy and break-glass roles";
+    rows.push({
+      ...drAdminBase,
+      misuse: "delete-copies",
+      description: `${notExempt} deletes a recovery point of the DR vault in ${region}`,
+      action: "backup:DeleteRecoveryPoint",
+      resource: recoveryPoint(region, dr.id),
+      resourceLabel: `DR recovery point ${region} (${dr.id})`,
+    });
+    rows.push({ ...drAdminBase, misuse: "policy-change", description: `${notExempt} replaces the access policy of the DR vault in ${region}`, action: "backup:PutBackupVaultAccessPolicy" });
+    for (const [action, what] of [
+      ["backup:PutBackupVaultLockConfiguration", "loosens the lock of"],
+      ["backup:DeleteBackupVaultLockConfiguration", "removes the lock of"],
+      ["backup:PutBackupVaultNotifications", "redirects the notifications of"],
+      ["backup:DeleteBackupVaultNotifications", "silences the notifications of"],
+    ] as const) {
+      rows.push({ ...drAdminBase, misuse: "vault-settings-change", description: `${notExempt} ${what} the DR vault in ${region}`, action });
     }
     rows.push({
       flow,

@@ -166,6 +166,19 @@ export function reencryptRows(config: SnapshotDrConfig, app: SynthesizedApp): Ro
       context: h.kmsContext(copier, "kms:CreateGrant", h.ec2(region), "false"),
       identity,
     });
+    // Another role of the source organization (a workload) through EC2: only the copier role is trusted.
+    const workload = h.role(representative.id, "workload");
+    for (const action of ["kms:Decrypt", "kms:CreateGrant"]) {
+      rows.push({
+        ...base,
+        misuse: "other-principal",
+        description: `a workload role of ${representative.id} (its IAM allows everything) ${action === "kms:CreateGrant" ? "makes EC2 create a grant on" : "decrypts with"} KMS-B ${region} through EC2`,
+        principal: workload,
+        action,
+        context: h.kmsContext(workload, action, h.ec2(region)),
+        identity: [standIn("a workload role whose IAM allows everything")],
+      });
+    }
     const sourceAdmin = { principal: h.admin(representative.id), of: `source account ${representative.id}`, identityLabel: "a source account administrator whose IAM allows everything" };
     rows.push(...keyAdministrationMisuses(h, base, sourceAdmin, `KMS-B ${region}, even through EC2`, h.ec2(region)));
   }

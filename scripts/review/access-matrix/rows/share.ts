@@ -107,6 +107,16 @@ export function shareRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSpe
       identity: dlmIdentity,
       notEvaluated: dlmManaged,
     });
+    rows.push({
+      ...base,
+      misuse: "unneeded-action",
+      description: `the DR DLM role encrypts with KMS-A of ${representative.id} in ${region} through EC2 (a copy never needs kms:Encrypt)`,
+      principal: dlm,
+      action: "kms:Encrypt",
+      context: h.kmsContext(dlm, "kms:Encrypt", h.ec2(region)),
+      identity: dlmIdentity,
+      notEvaluated: dlmManaged,
+    });
     rows.push(...keyAdministrationMisuses(h, base, drAdministrator(h, dr.id), `KMS-A of ${representative.id} in ${region}`, undefined));
   }
 
