@@ -30,6 +30,7 @@ import { ServiceRole } from "../modules/iam/service-role";
 import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
 import { EbsSnapshotPolicy } from "../modules/source-account/ebs-snapshot-policy";
 import { scheduleOffsetMinutes } from "../modules/capacity/schedule-stagger";
+import { requestQuotaIncreases } from "../modules/servicequotas/quota-increase-requests";
 import { kmsAKeyPolicy, KmsAKeyPolicyProps, kmsASharingStatements } from "../modules/source-account/kms-a-key-policy";
 import { RDS_SNAPSHOT_COPIER_ENTRY, rdsSnapshotCopierNames, rdsSnapshotCopierTriggers } from "../modules/source-account/rds-snapshot-copier-function";
 import { rdsSnapshotCopierRolePolicy } from "../modules/source-account/rds-snapshot-copier-role-policy";
@@ -74,6 +75,7 @@ export class SourceAccountStack extends SnapshotDrStack {
     }
     if (config.rds.enabled) this.copyRdsSnapshots(config, account);
     if (backupEnabledFor(config, account)) this.backUpToDrVault(config, account);
+    requestQuotaIncreases(this, config, account.id);
   }
 
   /**
