@@ -155,3 +155,12 @@ export function renderCapacityMarkdown(estimate: CapacityEstimate, configLabel: 
   ];
   return `${out.join("\n").replace(/\n+$/, "")}\n`;
 }
+
+/** The "Capacity" section of `npm run report` (report/dr-plan.md). */
+export const capacityReportSection = (estimate: CapacityEstimate): string[] => [
+  "## Capacity",
+  "",
+  "What the estate demands of the quotas its copies consume (`npm run capacity` writes the same as report/capacity.md and .json).",
+  "",
+  ...renderCapacitySection(estimate, 3),
+];
