@@ -1,7 +1,7 @@
 import { blockingRows, desiredValue, estimateCapacity, increaseCandidates, statusOf, type EstimatedRow } from "../../modules/capacity/estimate";
 import { peakCopiesInFlight } from "../../modules/capacity/demand/ebs-dr-copies";
 import { cronRunsPerDay } from "../../modules/capacity/inputs";
-import { increaseCommand, renderCapacityJson } from "../../modules/capacity/render";
+import { capacityReportSection, increaseCommand, renderCapacityJson } from "../../modules/capacity/render";
 import { parseConfig } from "../../modules/config/load-config";
 import { generateConfig, type GeneratedConfigOptions } from "../../scripts/generate-config";
 
@@ -137,5 +137,12 @@ describe("capacity estimate", () => {
     expect(() => estimateCapacity(config, "in estate.yaml")).toThrow(
       "Invalid configuration in estate.yaml:\n  - capacity.accounts.999999999990: is not a source account (sourceAccounts[].id)",
     );
+  });
+
+  test("npm run report's section: the same tables under a Capacity heading", () => {
+    const section = capacityReportSection(estimateOf({ sourceAccounts: 2, regionsPerAccount: 1, rds: true }));
+    expect(section[0]).toBe("## Capacity");
+    expect(section).toContain("### Over and near");
+    expect(section).toContain("### Within limits");
   });
 });
