@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from "./modules/config/load-config";
 import { loadIamCatalog } from "./modules/policy-lint/lint-policies";
 import { synthesize, SynthValidationError } from "./stacks/synthesize";
-import { disableTokenStackTraces } from "./stacks/token-stack-traces";
+import { disableTokenStackTraces } from "./modules/cdk/toolchain";
 
 /**
  * Synthesizes the configuration named by DR_CONFIG (default config/example.yaml) into CDKTF_OUTDIR

@@ -18,6 +18,8 @@ interface Measurement {
   readonly bytes: number;
   readonly synthMs: number;
   readonly peakRssMiB: number;
+  /** CPU time of the run's process (user and system). */
+  readonly cpuMs: number;
 }
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -44,7 +46,7 @@ for (const flows of flowSets) {
     }
     const m = JSON.parse(run.stdout.trim().split("\n").pop() as string) as Measurement;
     rows.push(
-      `| ${m.flows} | ${m.sourceAccounts} | ${m.stacks} | ${m.resources} | ${wallSeconds.toFixed(1)} s | ${(m.synthMs / 1000).toFixed(1)} s | ${Math.round(m.peakRssMiB)} MiB | ${(m.bytes / 1024 / 1024).toFixed(1)} MiB |`,
+      `| ${m.flows} | ${m.sourceAccounts} | ${m.stacks} | ${m.resources} | ${wallSeconds.toFixed(1)} s | ${(m.synthMs / 1000).toFixed(1)} s | ${(m.cpuMs / 1000).toFixed(1)} s | ${Math.round(m.peakRssMiB)} MiB | ${(m.bytes / 1024 / 1024).toFixed(1)} MiB |`,
     );
     if (size === TARGET.accounts && (wallSeconds > TARGET.seconds || m.peakRssMiB > TARGET.mebibytes)) {
       missedTarget = true;
@@ -53,9 +55,11 @@ for (const flows of flowSets) {
   }
 }
 
-console.log(`Node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
-console.log("| flows | source accounts | stacks | resources | wall time | synthesis | peak memory | output |");
-console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+console.log(
+  `Node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg()[0].toFixed(1)} at the end`,
+);
+console.log("| flows | source accounts | stacks | resources | wall time | synthesis | CPU time | peak memory | output |");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const row of rows) console.log(row);
 if (missedTarget) {
   console.log(`Target missed: ${TARGET.accounts} accounts in <= ${TARGET.seconds} s and <= ${TARGET.mebibytes} MiB`);

@@ -1,4 +1,3 @@
-import "cdktf/lib/testing/adapters/jest"; // types of the cdktf matchers (toHaveResourceWithProperties, ...)
 import { Testing } from "cdktf";
 import { parseConfig, SnapshotDrConfig } from "../../modules/config/load-config";
 import { generateConfig } from "../../scripts/generate-config";
@@ -171,6 +170,8 @@ describe("DR account stack", () => {
       expect(provider.default_tags).toEqual([{ tags: { ManagedBy: "snapshot-dr", SnapshotDrStack: "dr-222222222222" } }]);
     }
     expect(json.terraform.required_providers.aws.version).toBe(">= 5.100.0, < 7.0.0");
+    // AND the provider's full address, whichever bindings synthesized it (Terraform and OpenTofu read it alike)
+    expect(json.terraform.required_providers.aws.source).toBe("hashicorp/aws");
   });
 
   test("outputs: key and alias ARNs per region and the DLM policy IDs", () => {

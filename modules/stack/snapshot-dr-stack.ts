@@ -10,6 +10,9 @@ import { roleArn } from "../config/naming";
  */
 export const AWS_PROVIDER_VERSION_CONSTRAINT = ">= 5.100.0, < 7.0.0";
 
+/** The provider's full registry address, the same for Terraform and OpenTofu (registry.opentofu.org mirrors hashicorp/aws). */
+export const AWS_PROVIDER_SOURCE = "hashicorp/aws";
+
 /** Properties of a {@link SnapshotDrStack}. */
 export interface SnapshotDrStackProps {
   readonly config: SnapshotDrConfig;
@@ -60,6 +63,8 @@ export class SnapshotDrStack extends TerraformStack {
       );
     }
     this.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_VERSION_CONSTRAINT);
+    // Spelled out: the bindings write "aws" (cdktf) or "hashicorp/aws" (cdktn), which OpenTofu may resolve elsewhere.
+    this.addOverride("terraform.required_providers.aws.source", AWS_PROVIDER_SOURCE);
     configureBackend(this, name, props.config);
   }
 

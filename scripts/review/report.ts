@@ -39,7 +39,7 @@ import {
   rdsSourceKeyAliasName,
 } from "../../modules/config/naming";
 import { synthesize, SynthValidationError } from "../../stacks/synthesize";
-import { disableTokenStackTraces } from "../../stacks/token-stack-traces";
+import { disableTokenStackTraces } from "../../modules/cdk/toolchain";
 import {
   accessMatrix,
   FLOW_TITLES,
