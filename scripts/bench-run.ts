@@ -4,20 +4,30 @@ import { parseConfig } from "../modules/config/load-config";
 import { loadIamCatalog } from "../modules/policy-lint/lint-policies";
 import { synthesize } from "../stacks/synthesize";
 import { disableTokenStackTraces } from "../modules/cdk/toolchain";
-import { generateConfig } from "./generate-config";
+import { stringify } from "yaml";
+import { runCapacity } from "./capacity";
+import { generateConfig, type GeneratedConfigOptions } from "./generate-config";
+
+/** The estates the benchmark synthesizes, by name. */
+export const BENCH_ESTATES: Record<string, Omit<GeneratedConfigOptions, "sourceAccounts">> = {
+  reencrypt: { regionsPerAccount: 3 },
+  every: { regionsPerAccount: 3, sameOrganization: true, ebsMode: "mixed", backup: true, rds: true },
+  // The two estates of issue 10: across organizations with share mode and RDS; one organization with AWS Backup
+  // (copyToRegion), RDS and share mode.
+  "cross-org": { regionsPerAccount: 3, sourceOrganizations: 2, ebsMode: "share", rds: true },
+  "same-org": { regionsPerAccount: 3, sameOrganization: true, ebsMode: "share", backup: true, backupCopyToRegion: true, rds: true },
+};
 
 /**
  * One benchmark run, in its own process so that its peak memory is its own: generate a configuration of
- * N source accounts (`reencrypt` only, or `every` flow), synthesize and lint it as main.ts does, and print
- * one JSON line of measurements.
+ * N source accounts (one of BENCH_ESTATES), synthesize and lint it as main.ts does, and print one JSON line of
+ * measurements. `capacity` runs `npm run capacity` on the `same-org` estate instead (YAML file in, report out).
  */
 async function run(sourceAccounts: number, outdir: string, flows: string): Promise<void> {
   disableTokenStackTraces(); // as main.ts does
+  if (flows === "capacity") return runCapacityBench(sourceAccounts, outdir);
   const started = process.hrtime.bigint();
-  const everyFlow = flows === "every";
-  const config = parseConfig(
-    generateConfig({ sourceAccounts, regionsPerAccount: 3, ...(everyFlow ? { sameOrganization: true, ebsMode: "mixed", backup: true, rds: true } : {}) }),
-  );
+  const config = parseConfig(generateConfig({ sourceAccounts, ...BENCH_ESTATES[flows] }));
   const result = synthesize(config, outdir, { policyCatalog: await loadIamCatalog() }); // as main.ts does
   const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
 
@@ -38,8 +48,35 @@ async function run(sourceAccounts: number, outdir: string, flows: string): Promi
   };
   walk(outdir);
   console.log(
-    JSON.stringify({ sourceAccounts, flows, stacks: result.stacks.length, resources, bytes, synthMs, peakRssMiB: process.resourceUsage().maxRSS / 1024 }),
+    JSON.stringify({ sourceAccounts, flows, stacks: result.stacks.length, resources, bytes, synthMs, peakRssMiB: process.resourceUsage().maxRSS / 1024, cpuMs: cpuMilliseconds() }),
   );
+}
+
+/** CPU time of this process so far (user and system): close to the wall time an idle machine would show. */
+function cpuMilliseconds(): number {
+  const usage = process.resourceUsage();
+  return (usage.userCPUTime + usage.systemCPUTime) / 1000;
+}
+
+/** `npm run capacity` on the `same-org` estate: its YAML written into outdir, the report next to it. */
+function runCapacityBench(sourceAccounts: number, outdir: string): void {
+  const configFile = path.join(path.dirname(outdir), "estate.yaml");
+  fs.writeFileSync(configFile, stringify(generateConfig({ sourceAccounts, ...BENCH_ESTATES["same-org"] })));
+  const started = process.hrtime.bigint();
+  const log = console.log;
+  console.log = () => undefined; // the command's own output is not the measurement line
+  const error = console.error;
+  console.error = () => undefined;
+  try {
+    runCapacity(configFile, path.join(path.dirname(outdir), "report"));
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+  const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const rows = (JSON.parse(fs.readFileSync(path.join(path.dirname(outdir), "report", "capacity.json"), "utf8")) as { rows: unknown[] }).rows.length;
+  const bytes = fs.statSync(path.join(path.dirname(outdir), "report", "capacity.json")).size;
+  console.log(JSON.stringify({ sourceAccounts, flows: "capacity", stacks: 0, resources: rows, bytes, synthMs, peakRssMiB: process.resourceUsage().maxRSS / 1024, cpuMs: cpuMilliseconds() }));
 }
 
 void run(Number(process.argv[2]), process.argv[3], process.argv[4] ?? "reencrypt");

@@ -30,10 +30,15 @@ export interface GeneratedConfigOptions {
   readonly backup?: boolean;
   /** @default false */
   readonly rds?: boolean;
+  /** AWS Backup's rule also copies to the accounts' second region (`copyToRegion`; needs 2 regions or more). @default false */
+  readonly backupCopyToRegion?: boolean;
+  /** The `capacity` block, as is. @default - none (its defaults) */
+  readonly capacity?: RawConfig["capacity"];
 }
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1"];
 
+const COPY_TO_REGION_RULE = { name: "daily", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfterDays: 35 }, copyToRegion: { region: REGIONS[1] } };
 const ebsModeOf = (mode: "reencrypt" | "share" | "mixed", index: number) => (mode === "mixed" ? (index % 2 === 1 ? "share" : "reencrypt") : mode);
 const accountId = (n: number) => String(100000000000 + n).padStart(12, "0");
 const organizationId = (n: number) => `o-${String(n).padStart(10, "0")}src`;
@@ -51,7 +56,8 @@ export function generateConfig(options: GeneratedConfigOptions): RawConfig {
   const drOrganization = { id: "o-drdrdrdrdr", managementAccountId: "888888888888" };
   return {
     namePrefix: "snapshot-dr",
-    ...(options.backup ? { backup: { enabled: true } } : {}),
+    ...(options.backup ? { backup: { enabled: true, ...(options.backupCopyToRegion ? { rules: [COPY_TO_REGION_RULE] } : {}) } } : {}),
+    ...(options.capacity ? { capacity: options.capacity } : {}),
     ...(options.rds ? { rds: { enabled: true, copyToSecondaryRegion: true } } : {}),
     organizations: options.sameOrganization ? sourceOrganizations : [...sourceOrganizations, drOrganization],
     drAccount: {

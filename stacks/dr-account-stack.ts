@@ -34,6 +34,7 @@ import { kmsCKeyPolicy } from "../modules/dr-account/kms-c-key-policy";
 import { ServiceRole } from "../modules/iam/service-role";
 import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
 import { SnapshotDrStack } from "../modules/stack/snapshot-dr-stack";
+import { requestQuotaIncreases } from "../modules/servicequotas/quota-increase-requests";
 
 /** The source accounts of each region (all, or those of one EBS mode), in a stable order: region → account IDs. */
 export function sourceAccountsByRegion(config: SnapshotDrConfig, mode?: "reencrypt" | "share"): Map<string, string[]> {
@@ -147,6 +148,7 @@ export class DrAccountStack extends SnapshotDrStack {
     if (config.rds.enabled) this.importRdsSnapshots(config, sourcesByRegion);
     const backupAccounts = config.sourceAccounts.filter((account) => backupEnabledFor(config, account));
     if (backupAccounts.length > 0) this.receiveBackupCopies(config, backupAccounts.map((account) => account.id));
+    requestQuotaIncreases(this, config, dr.id);
 
     // A snapshot is shared in its source region, and only an event policy of that region sees the share.
     this.node.addValidation({

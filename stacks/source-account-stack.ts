@@ -29,6 +29,8 @@ import { policyDocument, policyJson } from "../modules/iam/policy-document";
 import { ServiceRole } from "../modules/iam/service-role";
 import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
 import { EbsSnapshotPolicy } from "../modules/source-account/ebs-snapshot-policy";
+import { scheduleOffsetMinutes } from "../modules/capacity/schedule-stagger";
+import { requestQuotaIncreases } from "../modules/servicequotas/quota-increase-requests";
 import { kmsAKeyPolicy, KmsAKeyPolicyProps, kmsASharingStatements } from "../modules/source-account/kms-a-key-policy";
 import { RDS_SNAPSHOT_COPIER_ENTRY, rdsSnapshotCopierNames, rdsSnapshotCopierTriggers } from "../modules/source-account/rds-snapshot-copier-function";
 import { rdsSnapshotCopierRolePolicy } from "../modules/source-account/rds-snapshot-copier-role-policy";
@@ -73,6 +75,7 @@ export class SourceAccountStack extends SnapshotDrStack {
     }
     if (config.rds.enabled) this.copyRdsSnapshots(config, account);
     if (backupEnabledFor(config, account)) this.backUpToDrVault(config, account);
+    requestQuotaIncreases(this, config, account.id);
   }
 
   /**
@@ -229,6 +232,7 @@ export class SourceAccountStack extends SnapshotDrStack {
           executionRoleArn: this.dlmRole.role.arn,
           targetTags: config.ebs.targetTags,
           schedule: config.ebs.schedule,
+          startOffsetMinutes: scheduleOffsetMinutes(config, account.id),
           retainCount: config.ebs.retainCount,
           scheduleName: transitCopyContract(config).shareScheduleName,
           shareRule: {
@@ -275,6 +279,7 @@ export class SourceAccountStack extends SnapshotDrStack {
           executionRoleArn: this.dlmRole.role.arn,
           targetTags: config.ebs.targetTags,
           schedule: config.ebs.schedule,
+          startOffsetMinutes: scheduleOffsetMinutes(config, account.id),
           retainCount: config.ebs.retainCount,
           tagsToAdd: { [contract.selectionTagKey]: contract.selectionTagValue },
         }),

@@ -1,6 +1,7 @@
 import { Testing } from "cdktf";
 import { parseConfig, SnapshotDrConfig } from "../../modules/config/load-config";
 import { SourceAccountStack } from "../../stacks/source-account-stack";
+import { scheduleOffsetMinutes, shiftUtcTime } from "../../modules/capacity/schedule-stagger";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -43,7 +44,7 @@ describe("source account stack", () => {
           {
             name: "DR snapshots",
             copy_tags: true,
-            create_rule: { interval: 24, interval_unit: "HOURS", times: ["03:00"] },
+            create_rule: { interval: 24, interval_unit: "HOURS", times: [shiftUtcTime("03:00", scheduleOffsetMinutes(config, "111111111111"))] },
             retain_rule: { count: 7 },
             tags_to_add: { "snapshot-dr:dr-selected": "true" },
           },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isKnownRegion } from "./regions";
+import { capacitySchema } from "./schema-capacity";
 
 /**
  * The configuration contract (docs/design.md §3). Field names are fixed; every field added here has a
@@ -382,6 +383,7 @@ export const configSchema = z
     ebs: ebsSchema.default({}),
     backup: backupSchema.default({}),
     rds: rdsSchema.default({}),
+    capacity: capacitySchema.default({}),
   })
   .strict();
 

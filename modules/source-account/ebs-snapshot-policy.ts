@@ -1,6 +1,7 @@
 import { DlmLifecyclePolicy } from "@cdktf/provider-aws/lib/dlm-lifecycle-policy";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { shiftUtcTime } from "../capacity/schedule-stagger";
 import { assertDlmPolicyDescription } from "../dlm/policy-description";
 
 /** When the policy creates snapshots: every N hours from a UTC time, or a cron expression. */
@@ -36,6 +37,12 @@ export interface EbsSnapshotPolicyProps {
    * @default - snapshots are not shared
    */
   readonly shareRule?: ShareRule;
+  /**
+   * Minutes added to the schedule's `time` (wrapped to the day), to spread the accounts' snapshots over a window
+   * (`modules/capacity/schedule-stagger.ts`). Ignored for cron schedules and schedules without a time.
+   * @default 0
+   */
+  readonly startOffsetMinutes?: number;
 }
 
 /** Accounts a snapshot policy shares its snapshots with. */
@@ -68,10 +75,15 @@ export class EbsSnapshotPolicy extends Construct {
         throw new Error(`Expected the unshare interval to be a whole number of at least 1, got ${props.shareRule.unshareInterval}`);
       }
     }
-    const { intervalHours, time, cronExpression } = props.schedule;
+    const { intervalHours, cronExpression } = props.schedule;
     if ((cronExpression === undefined) === (intervalHours === undefined)) {
       throw new Error("A snapshot schedule needs either intervalHours or cronExpression");
     }
+    const offset = props.startOffsetMinutes ?? 0;
+    if (!Number.isInteger(offset) || offset < 0 || offset >= 1440) {
+      throw new Error(`Expected the start offset to be a whole number of minutes from 0 to 1439, got ${offset}`);
+    }
+    const time = props.schedule.time === undefined ? undefined : shiftUtcTime(props.schedule.time, offset);
 
     this.policy = new DlmLifecyclePolicy(this, "policy", {
       provider: props.provider,

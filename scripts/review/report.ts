@@ -22,6 +22,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError, loadConfig, type SnapshotDrConfig } from "../../modules/config/load-config";
+import { estimateCapacity } from "../../modules/capacity/estimate";
+import { capacityReportSection } from "../../modules/capacity/render";
 import {
   backupDrKeyAliasName,
   backupDrVaultName,
@@ -577,6 +579,7 @@ export function renderMarkdown(plan: DrPlan, config: SnapshotDrConfig): string {
   for (const note of plan.notes) out.push(`- ${note}`);
   out.push("");
 
+  out.push(...capacityReportSection(estimateCapacity(config)));
   out.push(MATRIX_MARKER);
   out.push("## Access matrix");
   out.push("");
