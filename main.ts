@@ -1,22 +1,26 @@
+import { chooseConfiguration, runByCdktfCli } from "./modules/cli/configuration-choice";
+import { formatSynthSummary, listAllStacksAsked, outputWidth } from "./modules/cli/synth-summary";
 import { ConfigError, loadConfig } from "./modules/config/load-config";
 import { loadIamCatalog } from "./modules/policy-lint/lint-policies";
 import { synthesize, SynthValidationError } from "./stacks/synthesize";
 import { disableTokenStackTraces } from "./modules/cdk/toolchain";
 
 /**
- * Synthesizes the configuration named by DR_CONFIG (default config/example.yaml) into CDKTF_OUTDIR
- * (set by the cdktf CLI; default cdktf.out), linting every policy. Bad input exits non-zero with every
- * problem listed, and leaves the previous output as it was.
+ * Synthesizes the configuration named by DR_CONFIG (else drConfig in cdktf.json's context, else the bundled
+ * example, whose stacks refuse to plan) into CDKTF_OUTDIR (set by the cdktf CLI; default cdktf.out), linting
+ * every policy. Bad input exits non-zero with every problem listed, and leaves the previous output as it was.
+ * Under the cdktf CLI, the folders of stacks the configuration no longer has are left for the CLI to delete.
  */
 async function main(): Promise<number> {
-  const configFile = process.env.DR_CONFIG || "config/example.yaml";
+  const choice = chooseConfiguration();
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
   disableTokenStackTraces();
   try {
-    const config = loadConfig(configFile);
-    const result = synthesize(config, outdir, { policyCatalog: await loadIamCatalog() });
-    console.log(`Synthesized ${result.stacks.length} stack(s) from ${configFile} into ${outdir}: ${result.stacks.join(", ")}`);
-    for (const notice of result.notices) console.log(`\nReview: ${notice}`);
+    const config = loadConfig(choice.file);
+    const underCdktfCli = runByCdktfCli();
+    const result = synthesize(config, outdir, { policyCatalog: await loadIamCatalog(), leaveStaleStacksToCdktfCli: underCdktfCli });
+    const layout = { width: outputWidth(), listAllStacks: listAllStacksAsked(), noticesPrintedByCdktfCli: underCdktfCli };
+    console.log(formatSynthSummary(result, choice, outdir, layout).join("\n"));
     return 0;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof SynthValidationError) {

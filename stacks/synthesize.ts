@@ -46,6 +46,14 @@ export interface SynthesizeOptions {
    * @default - no policy lint (tests that do not need it; the command line always lints)
    */
   readonly policyCatalog?: IamCatalog;
+  /**
+   * Leave the stack folders the new output no longer has, for the cdktf CLI to delete: it lists
+   * `<outdir>/stacks/*` before it runs the app and removes (without `force`) those the manifest no longer
+   * names, so a folder already gone fails the command with ENOENT (cdktf-cli 0.21, SynthStack.synth).
+   * The output stays all or nothing: nothing is written unless the synthesis succeeds.
+   * @default false - the folders of stacks the configuration no longer has are removed
+   */
+  readonly leaveStaleStacksToCdktfCli?: boolean;
 }
 
 // What Terraform keeps in a stack directory between runs; a new synthesis must not wipe it.
@@ -70,19 +78,19 @@ export function synthesize(config: SnapshotDrConfig, outdir: string, options: Sy
       const findings = lintStacks(readSynthesizedStacks(staging), { catalog: options.policyCatalog });
       if (findings.length > 0) throw new SynthValidationError(findings.map(formatFinding));
     }
-    publish(staging, target);
+    publish(staging, target, options.leaveStaleStacksToCdktfCli ?? false);
     return { stacks: app.node.children.filter(TerraformStack.isStack).map((stack) => stack.node.id), notices: reviewNotices(app) };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
 }
 
-function publish(staging: string, target: string): void {
+function publish(staging: string, target: string, leaveStaleStacks: boolean): void {
   const stagedStacks = path.join(staging, "stacks");
   const targetStacks = path.join(target, "stacks");
   fs.mkdirSync(targetStacks, { recursive: true });
   const stackNames = new Set(fs.readdirSync(stagedStacks));
-  for (const name of fs.readdirSync(targetStacks)) {
+  for (const name of leaveStaleStacks ? [] : fs.readdirSync(targetStacks)) {
     if (!stackNames.has(name)) fs.rmSync(path.join(targetStacks, name), { recursive: true, force: true });
   }
   for (const name of stackNames) {

@@ -27,7 +27,7 @@ describe("policy lint during synthesis", () => {
     const policyCatalog = await loadIamCatalog();
     // WHEN it is synthesized with the lint THEN it fails with the check, the stack, the resource and the Sid
     expect(() => synthesize(config, outdir, { policyCatalog })).toThrow(
-      /ActionsExistInIamCatalog: stack dr-222222222222: aws_iam_role_policy\.dlm-role_inline-copy-keys_[A-Z0-9]+\.policy: statement UseCopyKeys: .*kms:DecryptEverything/,
+      /ActionsExistInIamCatalog: stack dr-222222222222: aws_iam_role_policy\.dlm_role\.policy: statement UseCopyKeys: .*kms:DecryptEverything/,
     );
     // AND nothing is published
     expect(fs.readdirSync(workdir)).toEqual([]);

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import type { SnapshotDrConfig } from "../config/load-config";
 import { synthesize } from "../../stacks/synthesize";
+import { EXAMPLE_ACCOUNT_GUARD_VARIABLE } from "../stack/example-account-guard";
 
 /**
  * Real Terraform in the loop, offline: synthesized stacks are copied, the copies' AWS providers are given
@@ -229,8 +230,10 @@ export type StackJsonHook = (json: TerraformJson, stack: string) => TerraformJso
 /**
  * The offline form of a synthesized stack (a new object; the argument is not changed): every `provider.aws`
  * entry loses {@link REMOVED_PROVIDER_SETTINGS} and gets {@link FAKE_PROVIDER_SETTINGS}; `terraform.backend`
- * and `terraform.cloud` are removed so the local default backend is used. `required_providers` is kept
- * as synthesized: a constraint the mirror cannot satisfy is a finding, not something to paper over.
+ * and `terraform.cloud` are removed so the local default backend is used, and the example account guard
+ * (whose purpose is to fail every plan of the example's made-up accounts) is left out: an offline plan
+ * deploys nothing. `required_providers` is kept as synthesized: a constraint the mirror cannot satisfy is a
+ * finding, not something to paper over.
  */
 export function offlineStackJson(original: TerraformJson): TerraformJson {
   const json = structuredClone(original) as TerraformJson;
@@ -245,6 +248,10 @@ export function offlineStackJson(original: TerraformJson): TerraformJson {
   if (json.terraform) {
     delete json.terraform.backend;
     delete json.terraform.cloud;
+  }
+  if (json.variable) {
+    delete json.variable[EXAMPLE_ACCOUNT_GUARD_VARIABLE];
+    if (Object.keys(json.variable).length === 0) delete json.variable;
   }
   return json;
 }

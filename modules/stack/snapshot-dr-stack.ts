@@ -1,8 +1,10 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
-import { Construct } from "constructs";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformElement, TerraformStack } from "cdktf";
+import { Construct, Node } from "constructs";
 import type { SnapshotDrConfig } from "../config/load-config";
 import { roleArn } from "../config/naming";
+import { EXAMPLE_ACCOUNT_IDS, ExampleAccountGuard } from "./example-account-guard";
+import { addressProblems, readableLogicalId } from "./readable-addresses";
 
 /**
  * The AWS provider versions the synthesized JSON admits. The bindings were generated for 6.25; the offline
@@ -66,6 +68,13 @@ export class SnapshotDrStack extends TerraformStack {
     // Spelled out: the bindings write "aws" (cdktf) or "hashicorp/aws" (cdktn), which OpenTofu may resolve elsewhere.
     this.addOverride("terraform.required_providers.aws.source", AWS_PROVIDER_SOURCE);
     configureBackend(this, name, props.config);
+    this.node.addValidation({ validate: () => addressProblems(this) });
+    if (EXAMPLE_ACCOUNT_IDS.includes(props.accountId)) new ExampleAccountGuard(this, "example-account-guard", { accountId: props.accountId });
+  }
+
+  /** Readable addresses without construct hashes (`aws_kms_key.kms_b_us_east_1`): see readable-addresses.ts. */
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    return readableLogicalId(element instanceof Node ? element.scopes[element.scopes.length - 1] : element, this);
   }
 
   /** The provider of a region of this stack. */
