@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isKnownRegion } from "./regions";
+import { breakGlassRoleArnSchema, drGuardrailsSchema, drProtectionSchema } from "./schema-protection";
 
 /**
  * The configuration contract (docs/design.md §3). Field names are fixed; every field added here has a
@@ -78,6 +79,9 @@ export const drAccountSchema = z
       })
       .strict()
       .default({}),
+    breakGlassRoleArn: breakGlassRoleArnSchema,
+    protection: drProtectionSchema,
+    guardrails: drGuardrailsSchema,
   })
   .strict();
 
