@@ -42,7 +42,8 @@ export function drAccountGuardrails(stack: SnapshotDrStack, config: SnapshotDrCo
       const perTarget = new Map<string, number>();
       for (const scp of stack.node.findAll().filter((node): node is ServiceControlPolicy => node instanceof ServiceControlPolicy)) {
         for (const attachment of scp.attachments) {
-          const target = String(attachment.targetId);
+          // The attachment's construct id names its target (`attachment-<target>`); its targetId is a token.
+          const target = attachment.node.id.replace(/^attachment-/, "");
           perTarget.set(target, (perTarget.get(target) ?? 0) + 1);
         }
       }
