@@ -49,7 +49,8 @@ export class OrgManagementStack extends SnapshotDrStack {
     }
     Annotations.of(this).addWarning(BACKUP_TRUSTED_ACCESS_STEP);
 
-    if (backup.guardrails.denyLeaveOrganization) {
+    // The DR guardrails already deny leaving the organization: one SCP slot of the DR account saved.
+    if (backup.guardrails.denyLeaveOrganization && !(organization.id === dr.organizationId && dr.guardrails.enabled)) {
       this.guardrails.push(
         new ServiceControlPolicy(this, "deny-leave-organization", {
           provider: this.homeProvider,

@@ -85,7 +85,7 @@ describe("AWS Backup wiring (backup.enabled)", () => {
     ]);
     expect(resourcesOf(json, "aws_backup_global_settings").map((s) => s.global_settings.isCrossAccountBackupEnabled)).toEqual(["true", "true", "true"]);
     const targets = resourcesOf(json, "aws_organizations_policy_attachment").map((a) => a.target_id).sort();
-    expect(targets).toEqual(["111111111111", "222222222222", "222222222222", "222222222222"]); // the DR guardrails: two more
+    expect(targets).toEqual(["111111111111", "222222222222", "222222222222"]); // the two DR guardrails (which also deny leaving)
     // and the reviewer is told the one step Terraform cannot take
     expect(reviewNotices(app).join("\n")).toContain("aws organizations enable-aws-service-access --service-principal backup.amazonaws.com");
   });
