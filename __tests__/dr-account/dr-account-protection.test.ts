@@ -100,6 +100,34 @@ describe("the DR account's locked copies", () => {
   });
 });
 
+describe("the logically air-gapped vault (AWS Backup only)", () => {
+  const withBackup = (airGappedVault: Json) =>
+    parseConfig({ ...structuredClone(RAW), backup: { enabled: true }, organizations: [{ id: "o-bbbbbbbbbb", managementAccountId: "888888888888" }], sourceAccounts: [{ ...RAW.sourceAccounts[0], organizationId: "o-bbbbbbbbbb", regions: ["us-east-1"] }], drAccount: { ...RAW.drAccount, protection: { airGappedVault } } });
+
+  test("is off by default, and on creates one per copy region, kept, open to the accounts that back up", () => {
+    // GIVEN AWS Backup on WHEN synthesized without, then with the switch
+    expect(resourcesOf(synthDr(withBackup({})), "aws_backup_logically_air_gapped_vault")).toEqual([]);
+    const json = synthDr(withBackup({ enabled: true, minRetentionDays: 14, maxRetentionDays: 90 }));
+    // THEN each copy region has the vault with its retention range and prevent_destroy
+    const vaults = resourcesOf(json, "aws_backup_logically_air_gapped_vault");
+    expect(vaults.map((v) => [regionOf(v), v.name, v.min_retention_days, v.max_retention_days, v.lifecycle]).sort()).toEqual([
+      ["us-east-1", "snapshot-dr-dr-air-gapped", 14, 90, { prevent_destroy: true }],
+      ["us-west-2", "snapshot-dr-dr-air-gapped", 14, 90, { prevent_destroy: true }],
+    ]);
+    // AND its access policy lets the backing-up account copy in
+    const policies = resourcesOf(json, "aws_backup_vault_policy").filter((p) => String(p.backup_vault_name).includes("aws_backup_logically_air_gapped_vault"));
+    expect(policies).toHaveLength(2);
+    expect(JSON.parse(policies[0].policy).Statement).toEqual([
+      expect.objectContaining({ Sid: "CopyIntoVaultFromAccounts", Action: "backup:CopyIntoBackupVault", Principal: { AWS: ["arn:aws:iam::111111111111:root"] } }),
+    ]);
+  });
+
+  test("refuses a maximum retention under the minimum", () => {
+    // GIVEN max 5 < min 7 WHEN parsed THEN the field and the rule are named
+    expect(() => withBackup({ enabled: true, minRetentionDays: 7, maxRetentionDays: 5 })).toThrow(/drAccount\.protection\.airGappedVault\.maxRetentionDays: must be at least minRetentionDays \(7\)/);
+  });
+});
+
 describe("what the configuration refuses", () => {
   test("AWS's ranges of the Recycle Bin and of the cooling-off period, and a cooling-off period in governance mode", () => {
     // GIVEN values outside AWS's ranges WHEN parsed THEN each is named with its rule, all at once

@@ -4,7 +4,8 @@ import { generateConfig } from "../../scripts/generate-config";
 
 /**
  * `terraform validate` (hashicorp/aws 5.100, offline) of the stacks issue 12 adds to: the DR stack with every lock
- * (Recycle Bin rules, block public access, the snapshot lock function in compliance mode) and the DR organization's
+ * (Recycle Bin rules, block public access, the snapshot lock function in compliance mode, the logically air-gapped
+ * vaults) and the DR organization's
  * stack with its guardrail SCPs. Skipped with a notice without terraform, as __tests__/terraform/offline-terraform.test.ts.
  */
 const availability = offlineTerraformAvailability();
@@ -19,7 +20,7 @@ run("terraform validate of the DR locks and guardrails", () => {
     // GIVEN AWS Backup and RDS in one organization, a break-glass role, compliance locks, guardrails on an OU
     const raw = generateConfig({ sourceAccounts: 2, sameOrganization: true, backup: true, rds: true }) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     raw.drAccount.breakGlassRoleArn = "arn:aws:iam::222222222222:role/BreakGlass";
-    raw.drAccount.protection = { snapshotLock: { mode: "compliance", coolOffHours: 24 }, recycleBin: { retentionDays: 30, unlockDelayDays: 14 } };
+    raw.drAccount.protection = { snapshotLock: { mode: "compliance", coolOffHours: 24 }, recycleBin: { retentionDays: 30, unlockDelayDays: 14 }, airGappedVault: { enabled: true } };
     raw.drAccount.guardrails = { targetIds: ["ou-ab12-cdefghij"] };
     const config = parseConfig(raw);
     terraform = new OfflineTerraform();

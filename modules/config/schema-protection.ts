@@ -79,12 +79,19 @@ export const airGappedVaultSchema = z
     enabled: z
       .boolean()
       .default(false)
-      .describe("Also create an AWS Backup logically air-gapped vault in every copy region, as a copy target for backup plans (AWS Backup only)."),
+      .describe(
+        "Also create an AWS Backup logically air-gapped vault (<namePrefix>-dr-air-gapped, locked in compliance mode by AWS Backup) in every copy region, open to the accounts that back up (AWS Backup only). A plan copies into it with the destination arn:<partition>:backup:<region>:<DR account>:backup-vault:<namePrefix>-dr-air-gapped.",
+      ),
     // CreateLogicallyAirGappedBackupVault: MinRetentionDays and MaxRetentionDays are required.
     minRetentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").default(7).describe("The vault's minimum retention of a recovery point."),
     maxRetentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").default(365).describe("The vault's maximum retention of a recovery point."),
   })
   .strict()
+  .superRefine((vault, context) => {
+    if (vault.maxRetentionDays < vault.minRetentionDays) {
+      context.addIssue({ code: z.ZodIssueCode.custom, path: ["maxRetentionDays"], message: `must be at least minRetentionDays (${vault.minRetentionDays})` });
+    }
+  })
   .default({});
 
 export const drProtectionSchema = z

@@ -1,9 +1,11 @@
 import { EbsSnapshotBlockPublicAccess } from "@cdktf/provider-aws/lib/ebs-snapshot-block-public-access";
 import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../config/load-config";
+import { backupEnabledFor } from "../config/naming";
 import { ServiceRole } from "../iam/service-role";
 import { EventDrivenFunction } from "../lambda/event-driven-function";
 import type { SnapshotDrStack } from "../stack/snapshot-dr-stack";
+import { AirGappedVault, airGappedVaultName } from "./air-gapped-vault";
 import { LockedRecycleBinRule } from "./locked-recycle-bin-rule";
 import { retentionLowerBoundDays } from "./snapshot-lock/lock-plan";
 import { SNAPSHOT_LOCK_ENTRY, snapshotLockNames, snapshotLockRoleName, snapshotLockTriggers } from "./snapshot-lock-function";
@@ -30,6 +32,7 @@ export class DrAccountProtection extends Construct {
   readonly blockPublicAccess = new Map<string, EbsSnapshotBlockPublicAccess>();
   readonly lockFunctions = new Map<string, EventDrivenFunction>();
   readonly lockRole?: ServiceRole;
+  readonly airGappedVaults = new Map<string, AirGappedVault>();
 
   constructor(stack: SnapshotDrStack, id: string, config: SnapshotDrConfig) {
     super(stack, id);
@@ -51,6 +54,24 @@ export class DrAccountProtection extends Construct {
       }
       if (protection.blockPublicSharing) {
         this.blockPublicAccess.set(region, new EbsSnapshotBlockPublicAccess(this, `block-public-sharing-${region}`, { provider, state: BLOCK_ALL_PUBLIC_SHARING }));
+      }
+    }
+
+    // AWS Backup only: a logically air-gapped vault per copy region, open to the accounts that back up.
+    const backupAccounts = config.sourceAccounts.filter((account) => backupEnabledFor(config, account)).map((account) => account.id);
+    if (protection.airGappedVault.enabled && backupAccounts.length > 0) {
+      for (const region of dr.copyRegions) {
+        this.airGappedVaults.set(
+          region,
+          new AirGappedVault(this, `air-gapped-vault-${region}`, {
+            provider: stack.providerFor(region),
+            partition: config.partition,
+            vaultName: airGappedVaultName(config.namePrefix),
+            minRetentionDays: protection.airGappedVault.minRetentionDays,
+            maxRetentionDays: protection.airGappedVault.maxRetentionDays,
+            copySources: { kind: "accounts", accountIds: backupAccounts },
+          }),
+        );
       }
     }
 
