@@ -68,6 +68,15 @@ describe("the org stack of the DR organization", () => {
     expect(resourcesOf(json, "aws_organizations_policy_attachment").map((a) => a.target_id)).toEqual(["ou-ab12-cdefghij", "ou-ab12-cdefghij"]);
   });
 
+  test("refuses a source account as a target", () => {
+    // GIVEN the guardrails on source account 111111111111 WHEN validated THEN the field and the reason are named
+    const config = configWith({ guardrails: { targetIds: ["111111111111"] } });
+    const problems = validationProblems(buildApp(config, { outdir: Testing.app().outdir }));
+    expect(problems).toEqual([
+      "[org-o-bbbbbbbbbb] drAccount.guardrails.targetIds: 111111111111 is a source account; the DR guardrails belong on the DR account (or an OU that holds only DR accounts)",
+    ]);
+  });
+
   test("exempts drAccount.breakGlassRoleArn, else backup.breakGlassRoleArn, from the destructive actions", () => {
     // GIVEN a break-glass role in drAccount, then only in backup WHEN synthesized THEN the destruction deny exempts it
     const own = statement(synthOrg(configWith({ breakGlassRoleArn: BREAK_GLASS })), "DenyDrCopyDestructionExceptBreakGlass");
@@ -81,23 +90,24 @@ describe("the org stack of the DR organization", () => {
   });
 
   test("more than five SCPs on one target (FullAWSAccess included) stop the synthesis", () => {
-    // GIVEN AWS Backup in the DR organization (two more SCPs on the DR account) and the guardrails on an account that also gets the copy guardrail
-    const raw = generateConfig({ sourceAccounts: 1, sameOrganization: true, backup: true }) as Json;
-    raw.drAccount.guardrails = { targetIds: [raw.sourceAccounts[0].id] };
-    const config = parseConfig(raw);
-    // WHEN validated THEN the 3 SCPs of the source account pass (4 with FullAWSAccess), and the problem appears only past five
-    expect(validationProblems(buildApp(config, { outdir: Testing.app().outdir })).filter((p) => p.includes("SCPs"))).toEqual([]);
+    // GIVEN the DR organization's stack (two guardrails on the DR account) and further SCPs on the DR account
+    const config = configWith();
     const stack = new OrgManagementStack(Testing.app(), config, drOrgOf(config));
-    for (const id of ["a", "b"]) {
+    const addScp = (id: string) =>
       new ServiceControlPolicy(stack, `extra-${id}`, {
         provider: stack.homeProvider,
         name: `extra-${id}`,
-        document: { Version: "2012-10-17", Statement: [{ Sid: "DenyNothing", Effect: "Deny", Action: "ec2:DeleteVpc", Resource: "*" }] },
-        targetIds: [raw.sourceAccounts[0].id],
+        document: { Version: "2012-10-17", Statement: [{ Sid: "DenyVpcDeletion", Effect: "Deny", Action: "ec2:DeleteVpc", Resource: "*" }] },
+        targetIds: ["222222222222"],
       });
-    }
+    // WHEN two more are attached THEN 4 + FullAWSAccess = 5 passes
+    addScp("a");
+    addScp("b");
+    expect(stack.node.validate()).toEqual([]);
+    // AND a third is one too many, named with the target and the quota
+    addScp("c");
     expect(stack.node.validate()).toEqual([
-      `5 SCPs of this stack and FullAWSAccess are attached to ${raw.sourceAccounts[0].id}: Organizations allows at most 5 SCPs per root, OU or account (drAccount.guardrails.targetIds)`,
+      "5 SCPs of this stack and FullAWSAccess are attached to 222222222222: Organizations allows at most 5 SCPs per root, OU or account (drAccount.guardrails.targetIds)",
     ]);
   });
 });

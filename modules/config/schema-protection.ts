@@ -118,7 +118,7 @@ export const drGuardrailsSchema = z
       .array(policyTargetId)
       .min(1, "at least one target is required")
       .optional()
-      .describe("Where the guardrail SCPs are attached (the DR account, its OU or the root). Default: the DR account."),
+      .describe("Where the guardrail SCPs are attached: the DR account, or an OU that holds only DR accounts (they deny deleting and sharing snapshots, which the source accounts' copiers do). Default: the DR account."),
   })
   .strict()
   .default({})

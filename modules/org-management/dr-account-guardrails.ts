@@ -37,6 +37,13 @@ export function drAccountGuardrails(stack: SnapshotDrStack, config: SnapshotDrCo
         targetIds,
       }),
   );
+  // The guardrails deny deleting and sharing snapshots: on a source account they would stop its copier.
+  const sourceTargets = targetIds.filter((target) => config.sourceAccounts.some((account) => account.id === target));
+  if (sourceTargets.length > 0) {
+    stack.node.addValidation({
+      validate: () => [`drAccount.guardrails.targetIds: ${sourceTargets.join(", ")} is a source account; the DR guardrails belong on the DR account (or an OU that holds only DR accounts)`],
+    });
+  }
   stack.node.addValidation({
     validate: () => {
       const perTarget = new Map<string, number>();
