@@ -10,9 +10,11 @@
  *   1 to 72 hours, optional; omitted, the lock binds at once); it can only be extended.
  * - The lock ends after LockDuration days (1 to 36,500) or at ExpirationDate; a lock placed on a pending snapshot
  *   starts when the snapshot completes. Once expired, the snapshot can be deleted again.
- * - A locked snapshot cannot be deleted by anyone, whatever their permissions: DLM's own retention deletion of a
- *   copy whose lock is still on would fail. So the lock here always ends `endBeforeExpiryDays` before DLM
- *   expires the copy, and DLM deletes it on time (then the locked Recycle Bin rule keeps it a while longer).
+ * - "While a snapshot is locked, it can't be deleted by any user, regardless of their IAM permissions" (EBS User
+ *   Guide, "Amazon EBS snapshot lock"): that includes DLM's execution role when the copy's retention ends, and
+ *   AWS's snapshot lock announcement advises against locking snapshots that DLM manages past their retention. So
+ *   the lock here always ends `endBeforeExpiryDays` before DLM expires the copy, and DLM deletes it on time (then
+ *   the locked Recycle Bin rule keeps it a while longer).
  */
 
 /** The tag DLM puts on every snapshot a policy of the account creates (one of DLM's lifecycle tags). */
