@@ -31,6 +31,7 @@ import { CrossAccountCopyEventPolicy, MAX_SNAPSHOT_OWNERS_PER_POLICY } from "../
 import { dlmKeyUsePolicy } from "../modules/dr-account/dlm-key-use-policy";
 import { kmsBKeyPolicy } from "../modules/dr-account/kms-b-key-policy";
 import { kmsCKeyPolicy } from "../modules/dr-account/kms-c-key-policy";
+import { DrAccountProtection } from "../modules/dr-account/dr-account-protection";
 import { ServiceRole } from "../modules/iam/service-role";
 import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
 import { SnapshotDrStack } from "../modules/stack/snapshot-dr-stack";
@@ -65,6 +66,8 @@ export class DrAccountStack extends SnapshotDrStack {
   readonly copyEventPolicies: CrossAccountCopyEventPolicy[] = [];
   readonly dlmRole: ServiceRole;
   readonly rdsKeys = new Map<string, CustomerManagedKey>();
+  /** Locked copies: Recycle Bin, block public sharing, snapshot lock (issue 12). */
+  readonly protection: DrAccountProtection;
 
   constructor(scope: Construct, config: SnapshotDrConfig) {
     const dr = config.drAccount;
@@ -149,6 +152,7 @@ export class DrAccountStack extends SnapshotDrStack {
     const backupAccounts = config.sourceAccounts.filter((account) => backupEnabledFor(config, account));
     if (backupAccounts.length > 0) this.receiveBackupCopies(config, backupAccounts.map((account) => account.id));
     requestQuotaIncreases(this, config, dr.id);
+    this.protection = new DrAccountProtection(this, "protection", config);
 
     // A snapshot is shared in its source region, and only an event policy of that region sees the share.
     this.node.addValidation({

@@ -4,15 +4,19 @@ import type { SnapshotDrConfig } from "../modules/config/load-config";
 import { backupDrVaultName, backupEnabledFor, backupSourceVaultName, backupVaultArn, orgStackName } from "../modules/config/naming";
 import { backupCopyGuardrailPolicy, denyLeaveOrganizationPolicy } from "../modules/org-management/backup-guardrail-policies";
 import { BACKUP_TRUSTED_ACCESS_STEP, OrganizationBackupSettings } from "../modules/org-management/organization-backup-settings";
+import { drAccountGuardrails } from "../modules/org-management/dr-account-guardrails";
 import { ServiceControlPolicy } from "../modules/org-management/service-control-policy";
 import { SnapshotDrStack } from "../modules/stack/snapshot-dr-stack";
 
 type Organization = SnapshotDrConfig["organizations"][number];
 
-/** The organizations whose management account has something to deploy: today, the one AWS Backup copies within. */
+/**
+ * The organizations whose management account has something to deploy: the DR organization, for its guardrails
+ * (unless switched off) and for AWS Backup, which copies within it.
+ */
 export function organizationsWithWork(config: SnapshotDrConfig): Organization[] {
   const backupAccounts = config.sourceAccounts.filter((account) => backupEnabledFor(config, account));
-  if (backupAccounts.length === 0) return [];
+  if (backupAccounts.length === 0 && !config.drAccount.guardrails.enabled) return [];
   return config.organizations.filter((organization) => organization.id === config.drAccount.organizationId);
 }
 
@@ -37,13 +41,16 @@ export class OrgManagementStack extends SnapshotDrStack {
       deployRoleName: organization.deployRoleName,
     });
     const backup = config.backup;
+    if (organization.id === dr.organizationId && dr.guardrails.enabled) this.guardrails.push(...drAccountGuardrails(this, config));
+    if (backupAccounts.length === 0) return; // no AWS Backup work in this organization
 
     for (const region of this.regions) {
       new OrganizationBackupSettings(this, `backup-settings-${region}`, { provider: this.providerFor(region), ...backup.globalSettings });
     }
     Annotations.of(this).addWarning(BACKUP_TRUSTED_ACCESS_STEP);
 
-    if (backup.guardrails.denyLeaveOrganization) {
+    // The DR guardrails already deny leaving the organization: one SCP slot of the DR account saved.
+    if (backup.guardrails.denyLeaveOrganization && !(organization.id === dr.organizationId && dr.guardrails.enabled)) {
       this.guardrails.push(
         new ServiceControlPolicy(this, "deny-leave-organization", {
           provider: this.homeProvider,

@@ -144,7 +144,7 @@ describe("AWS Backup wiring (backup.enabled)", () => {
     ]);
     expect(resourcesOf(json, "aws_backup_global_settings").map((s) => s.global_settings)).toEqual(Array(3).fill({ isCrossAccountBackupEnabled: "true" }));
     const targets = resourcesOf(json, "aws_organizations_policy_attachment").map((a) => a.target_id).sort();
-    expect(targets).toEqual(["111111111111", "222222222222"]);
+    expect(targets).toEqual(["111111111111", "222222222222", "222222222222"]); // the two DR guardrails (which also deny leaving)
     // and the reviewer is told the one step Terraform cannot take
     expect(reviewNotices(app).join("\n")).toContain("aws organizations enable-aws-service-access --service-principal backup.amazonaws.com");
   });
@@ -161,9 +161,9 @@ describe("AWS Backup wiring (backup.enabled)", () => {
   });
 
   test("the app has an org stack only when an organization has something to deploy", () => {
-    // GIVEN backup on, then off WHEN the apps are built THEN org-o-aaaaaaaaaa exists only in the first
+    // GIVEN backup on, then off with the DR guardrails off WHEN the apps are built THEN org-o-aaaaaaaaaa exists only in the first
     const stackNames = (c: SnapshotDrConfig) => buildApp(c, { outdir: Testing.app().outdir }).node.children.map((child) => child.node.id);
     expect(stackNames(config)).toContain("org-o-aaaaaaaaaa");
-    expect(stackNames(parseConfig({ ...structuredClone(RAW), backup: { enabled: false } }))).not.toContain("org-o-aaaaaaaaaa");
+    expect(stackNames(parseConfig({ ...structuredClone(RAW), backup: { enabled: false }, drAccount: { ...RAW.drAccount, guardrails: { enabled: false } } }))).not.toContain("org-o-aaaaaaaaaa");
   });
 });

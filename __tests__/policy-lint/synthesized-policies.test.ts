@@ -44,8 +44,8 @@ describe("the policies of the synthesized example", () => {
     // THEN nothing is reported, and the lint did read the policies of every stack
     expect(findings.map(formatFinding)).toEqual([]);
     const targets = policiesInStacks(readSynthesizedStacks(outdir));
-    expect(new Set(targets.map((target) => target.stack))).toEqual(new Set(["dr-222222222222", "source-111111111111", "source-333333333333"]));
-    expect(new Set(targets.map((target) => target.kind))).toEqual(new Set(["key", "trust", "identity", "resource"]));
+    expect(new Set(targets.map((target) => target.stack))).toEqual(new Set(["dr-222222222222", "source-111111111111", "source-333333333333", "org-o-bbbbbbbbbb"]));
+    expect(new Set(targets.map((target) => target.kind))).toEqual(new Set(["key", "trust", "identity", "resource", "scp"]));
   });
 });
 
@@ -77,7 +77,7 @@ describe("the policies of a generated configuration", () => {
     await loadIamCatalog(targets);
     const findings = lintTargets(targets);
     // THEN nothing is reported
-    expect(stacks).toHaveLength(61);
+    expect(stacks).toHaveLength(62);
     expect(findings.map(formatFinding)).toEqual([]);
   });
 
@@ -96,7 +96,7 @@ describe("the policies of a generated configuration", () => {
     // WHEN they are linted with a cold cache (a new list of checks has its own)
     const findings = lintTargets(targets, { checks: [...POLICY_CHECKS] });
     // THEN the ~6,000 policies are linted, with no findings
-    expect(copies).toHaveLength(1021);
+    expect(copies).toHaveLength(1022);
     expect(targets.length).toBeGreaterThan(6000);
     expect(findings).toEqual([]);
   });

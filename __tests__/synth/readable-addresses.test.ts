@@ -9,7 +9,7 @@ import { addressProblems, readableLogicalId } from "../../modules/stack/readable
 import { generateConfig, type GeneratedConfigOptions } from "../../scripts/generate-config";
 import { buildApp } from "../../stacks/snapshot-dr-app";
 import { synthesize, validationProblems } from "../../stacks/synthesize";
-import { disableTokenStackTraces } from "../../stacks/token-stack-traces";
+import { disableTokenStackTraces } from "../../modules/cdk/toolchain";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const READABLE_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*(__[a-z0-9]+(_[a-z0-9]+)*)*$/;

@@ -51,7 +51,7 @@ describe("synthesis", () => {
     // GIVEN the example WHEN synthesized
     const result = synthesize(loadConfig(path.join(PROJECT_ROOT, "config/example.yaml")), workdir);
     // THEN the stack names follow the contract
-    expect(result.stacks).toEqual(["dr-222222222222", "source-111111111111", "source-333333333333"]);
+    expect(result.stacks).toEqual(["dr-222222222222", "source-111111111111", "source-333333333333", "org-o-bbbbbbbbbb"]);
     expect(JSON.parse(fs.readFileSync(path.join(workdir, "manifest.json"), "utf8")).stacks).toHaveProperty("dr-222222222222");
   });
 
@@ -70,13 +70,13 @@ describe("synthesis", () => {
   });
 
   test("validation problems of all stacks are reported together", () => {
-    // GIVEN a stack tree whose rules fail in two stacks (a key without rotation in each)
+    // GIVEN a stack tree whose rules fail in three stacks (a key without rotation in each: DR, source, DR organization)
     const app = buildApp(parseConfig(generateConfig({ sourceAccounts: 1 })), { outdir: workdir });
     for (const stack of app.node.children) new KmsKey(stack, "careless-key", { lifecycle: { preventDestroy: true }, deletionWindowInDays: 30 });
     // WHEN validated THEN both findings are listed
     const problems = validationProblems(app).filter((problem) => problem.includes("KmsKeyRotationEnabled"));
-    expect(problems).toHaveLength(2);
-    expect(new SynthValidationError(problems).message).toMatch(/^Synthesis stopped: 2 problem\(s\):\n  - \[dr-222222222222\] KmsKeyRotationEnabled/);
+    expect(problems).toHaveLength(3);
+    expect(new SynthValidationError(problems).message).toMatch(/^Synthesis stopped: 3 problem\(s\):\n  - \[dr-222222222222\] KmsKeyRotationEnabled/);
   });
 
   test("a new synthesis keeps Terraform's working files and removes stacks that no longer exist", () => {
@@ -140,7 +140,7 @@ describe("command line (main.ts)", () => {
     // THEN it succeeds and names the stacks
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("Synthesized 3 stack(s) from config/example.yaml");
+    expect(result.stdout).toContain("Synthesized 4 stack(s) from config/example.yaml");
     expect(fs.existsSync(path.join(outdir, "stacks", "dr-222222222222", "cdk.tf.json"))).toBe(true);
   });
 });

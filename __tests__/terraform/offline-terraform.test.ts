@@ -212,9 +212,9 @@ describeWithTerraform("real terraform, offline", () => {
     it("is synthesized into the harness's temp dir, not cdktf.out", () => {
       // GIVEN the example synthesized by the harness
       // WHEN its output directory is looked at
-      // THEN it is inside the harness's temp dir and holds the DR stack and both source stacks
+      // THEN it is inside the harness's temp dir and holds the DR stack, both source stacks and the DR organization's stack
       expect(example.outdir.startsWith(terraform.root + path.sep)).toBe(true);
-      expect(example.stacks).toEqual(["dr-222222222222", "source-111111111111", "source-333333333333"]);
+      expect(example.stacks).toEqual(["dr-222222222222", "source-111111111111", "source-333333333333", "org-o-bbbbbbbbbb"]);
     });
 
     it(

@@ -90,7 +90,7 @@ export const anyAccountRoleArnPattern = (config: SnapshotDrConfig, roleName: str
  * `backup.breakGlassRoleArn`. The cast reads the `drAccount` field before every branch's schema has it.
  */
 export const breakGlassRoleArnOf = (config: SnapshotDrConfig): string | undefined =>
-  (config.drAccount as { breakGlassRoleArn?: string }).breakGlassRoleArn ?? config.backup.breakGlassRoleArn;
+  config.drAccount.breakGlassRoleArn ?? config.backup.breakGlassRoleArn;
 
 /**
  * The tags and description that connect the source automation to the DR account's event policy. The

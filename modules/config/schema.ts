@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isKnownRegion } from "./regions";
 import { capacitySchema } from "./schema-capacity";
+import { breakGlassRoleArnSchema, drGuardrailsSchema, drProtectionSchema } from "./schema-protection";
 
 /**
  * The configuration contract (docs/design.md §3). Field names are fixed; every field added here has a
@@ -79,6 +80,9 @@ export const drAccountSchema = z
       })
       .strict()
       .default({}),
+    breakGlassRoleArn: breakGlassRoleArnSchema,
+    protection: drProtectionSchema,
+    guardrails: drGuardrailsSchema,
   })
   .strict();
 

@@ -4,6 +4,7 @@ import { ScpLevel, evaluate, isServiceLinkedRole } from "./evaluate";
 import { flowsOf } from "./flows";
 import { attachedScps } from "./policies";
 import { backupRows } from "./rows/backup";
+import { drGuardrailRows } from "./rows/dr-guardrails";
 import { rdsRows } from "./rows/rds";
 import { reencryptRows } from "./rows/reencrypt";
 import { shareRows } from "./rows/share";
@@ -85,5 +86,5 @@ export function matrixSpecs(config: SnapshotDrConfig, app: SynthesizedApp): RowS
     backup: () => backupRows(config, app),
     rds: () => rdsRows(config, app),
   };
-  return flows.flatMap((flow) => builders[flow]());
+  return flows.flatMap((flow) => [...builders[flow](), ...drGuardrailRows(config, app, flow, flows)]);
 }

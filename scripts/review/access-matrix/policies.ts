@@ -57,7 +57,9 @@ export function keyPolicy(stack: SynthesizedStack, aliasName: string, region: st
 
 /** The access policy of the DR vault in a region. */
 export function vaultPolicy(stack: SynthesizedStack, region: string): PolicyRef {
-  const policies = stack.resources("aws_backup_vault_policy").filter((entry) => stack.regionOf("aws_backup_vault_policy", entry.id) === region);
+  const policies = stack
+    .resources("aws_backup_vault_policy")
+    .filter((entry) => stack.regionOf("aws_backup_vault_policy", entry.id) === region && String(entry.body.backup_vault_name).startsWith("${aws_backup_vault."));
   if (policies.length !== 1) throw new Error(`Stack ${stack.name}: expected one aws_backup_vault_policy in ${region}, found ${policies.length}`);
   const entry = policies[0];
   return {

@@ -33,7 +33,11 @@ export type MisuseKind =
   /** An action the flow never needs (kms:Encrypt with a shared source key). */
   | "unneeded-action"
   /** Changing or removing a DR vault's lock or notifications. */
-  | "vault-settings-change";
+  | "vault-settings-change"
+  | "unlock-copies"
+  | "share-out"
+  | "disable-automation"
+  | "role-takeover";
 
 /** Where a policy comes from: a resource of a synthesized stack, or a stand-in that is not deployed. */
 export interface PolicySource {
