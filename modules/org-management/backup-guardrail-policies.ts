@@ -8,13 +8,13 @@ import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../
  * second Deny with `Null` covers a request without the key, which `ForAnyValue` alone would let through.
  */
 
-/** The Organizations limit of a service control policy's size. */
-export const SCP_MAX_CHARACTERS = 5120;
-/** Organizations' wording (ConstraintViolationException, reason POLICY_CONTENT_LIMIT_EXCEEDED). */
-export const POLICY_CONTENT_LIMIT_EXCEEDED = "You attempted to create a policy that is larger than the maximum size.";
-
-/** `arn:<partition>:backup:<region or *>:<account>:backup-vault:<name, * allowed>`: the account is always concrete. */
-export const VAULT_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):backup:([a-z0-9-]+|\*):\d{12}:backup-vault:[a-zA-Z0-9\-\_\*]{1,50}$/;
+/**
+ * `arn:<partition>:backup:<region or *>:<account>:backup-vault:<name, * allowed>`, or, for a vault every account
+ * keeps under the same name (the copy-to-region vaults), `arn:<partition>:backup:<region>:*:backup-vault:<name>`
+ * with a concrete region and name: never a wildcard account with a wildcard name.
+ */
+export const VAULT_ARN_PATTERN =
+  /^arn:(aws|aws-cn|aws-us-gov):backup:(([a-z0-9-]+|\*):\d{12}:backup-vault:[a-zA-Z0-9\-\_\*]{1,50}|[a-z0-9-]+:\*:backup-vault:[a-zA-Z0-9\-\_]{1,50})$/;
 
 /**
  * (a) Attach to the DR account: an account that leaves the organization keeps its backups out of the
@@ -99,14 +99,4 @@ export function backupCopyGuardrailPolicy(props: BackupCopyGuardrailProps): Poli
 /** The size Organizations measures: the characters of the policy as sent, here minified JSON. */
 export function scpSize(document: PolicyDocument): number {
   return policyJson(document).length;
-}
-
-/** Throws when the SCP is over the Organizations limit of 5,120 characters. */
-export function assertScpSize(document: PolicyDocument, name: string): void {
-  const size = scpSize(document);
-  if (size > SCP_MAX_CHARACTERS) {
-    throw new Error(
-      `Service control policy '${name}' is ${size} characters of minified JSON, over the limit of ${SCP_MAX_CHARACTERS}: ${POLICY_CONTENT_LIMIT_EXCEEDED}`,
-    );
-  }
 }
