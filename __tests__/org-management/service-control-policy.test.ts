@@ -4,7 +4,7 @@ import { policyDocument, policyJson } from "../../modules/iam/policy-document";
 import { backupCopyGuardrailPolicy, denyLeaveOrganizationPolicy } from "../../modules/org-management/backup-guardrail-policies";
 import { ServiceControlPolicy, ServiceControlPolicyProps } from "../../modules/org-management/service-control-policy";
 import { OrganizationsPolicyWithinSizeLimit } from "../../modules/policy-lint/checks/OrganizationsPolicyWithinSizeLimit";
-import { lintStacks } from "../../modules/policy-lint/lint-policies";
+import { lintStacks, loadIamCatalog } from "../../modules/policy-lint/lint-policies";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -77,7 +77,8 @@ describe("ServiceControlPolicy", () => {
     );
   });
 
-  test("leaves a document over 5,120 characters to the policy lint, which reports it as a finding", () => {
+  test("leaves a document over 5,120 characters to the policy lint, which reports it as a finding", async () => {
+    await loadIamCatalog();
     // GIVEN 60 allowed vaults with long names
     const vaults = Array.from({ length: 60 }, (_, i) => `arn:aws:backup:ap-southeast-2:${String(200000000000 + i)}:backup-vault:snapshot-dr-long-vault-name-${i}`);
     const document = backupCopyGuardrailPolicy({ allowedVaultArns: vaults });
