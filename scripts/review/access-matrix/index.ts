@@ -3,6 +3,7 @@ import { type SynthesizedApp } from "../synthesized-stacks";
 import { ScpLevel, evaluate, isServiceLinkedRole } from "./evaluate";
 import { flowsOf } from "./flows";
 import { attachedScps } from "./policies";
+import { withRequestFacts } from "./row-helpers";
 import { backupRows } from "./rows/backup";
 import { rdsRows } from "./rows/rds";
 import { reencryptRows } from "./rows/reencrypt";
@@ -85,5 +86,5 @@ export function matrixSpecs(config: SnapshotDrConfig, app: SynthesizedApp): RowS
     backup: () => backupRows(config, app),
     rds: () => rdsRows(config, app),
   };
-  return flows.flatMap((flow) => builders[flow]());
+  return flows.flatMap((flow) => builders[flow]().map((spec) => withRequestFacts(config, spec)));
 }
