@@ -1,4 +1,5 @@
 import { ORG_PATH_PATTERN } from "../backup/dr-backup-vault-access-policy";
+import type { SnapshotDrConfig } from "../config/load-config";
 import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../iam/policy-document";
 
 /**
@@ -99,4 +100,37 @@ export function backupCopyGuardrailPolicy(props: BackupCopyGuardrailProps): Poli
 /** The size Organizations measures: the characters of the policy as sent, here minified JSON. */
 export function scpSize(document: PolicyDocument): number {
   return policyJson(document).length;
+}
+
+/** Where the copy guardrail is attached, and what the reviewer must know about that choice. */
+export interface CopyGuardrailTargets {
+  readonly ids: readonly string[];
+  /** A "Review:" notice, when the choice has a consequence the configuration does not show. */
+  readonly notice?: string;
+}
+
+/**
+ * The copy guardrail's targets: `backup.guardrails.copyGuardrailTargets` when given (accounts, OUs or the
+ * root); else the organization's root (`organizations[].rootId`): one attachment whatever the estate's size,
+ * and every account of the organization then copies only to the allowed vaults (others are added with
+ * `backup.guardrails.additionalAllowedVaultArns`); else, with the root unknown, each account that backs up,
+ * with a notice saying how to attach it once.
+ */
+export function copyGuardrailTargets(
+  config: SnapshotDrConfig,
+  organization: SnapshotDrConfig["organizations"][number],
+  backupAccounts: readonly { readonly id: string }[],
+): CopyGuardrailTargets {
+  const explicit = config.backup.guardrails.copyGuardrailTargets;
+  if (explicit) return { ids: explicit };
+  if (organization.rootId) {
+    return {
+      ids: [organization.rootId],
+      notice: `The AWS Backup copy guardrail is attached to the root ${organization.rootId} of ${organization.id}: every account of the organization may copy recovery points only to the DR vaults, the copy-to-region vaults and backup.guardrails.additionalAllowedVaultArns (set backup.guardrails.copyGuardrailTargets to narrow it to OUs or accounts).`,
+    };
+  }
+  return {
+    ids: backupAccounts.map((account) => account.id),
+    notice: `The AWS Backup copy guardrail is attached to each of the ${backupAccounts.length} account(s) that back up, because the root of ${organization.id} is not configured: set organizations[].rootId (aws organizations list-roots) to attach it once to the root, or backup.guardrails.copyGuardrailTargets to attach it to OUs.`,
+  };
 }
