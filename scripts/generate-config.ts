@@ -34,6 +34,12 @@ export interface GeneratedConfigOptions {
   readonly backupCopyToRegion?: boolean;
   /** The `capacity` block, as is. @default - none (its defaults) */
   readonly capacity?: RawConfig["capacity"];
+  /**
+   * Give each organization its root ID (`organizations[].rootId`), so that the copy guardrail is attached to
+   * the root rather than to every account.
+   * @default false
+   */
+  readonly rootIds?: boolean;
 }
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1"];
@@ -52,8 +58,10 @@ export function generateConfig(options: GeneratedConfigOptions): RawConfig {
   const sourceOrganizations = Array.from({ length: options.sourceOrganizations ?? 1 }, (_, index) => ({
     id: organizationId(index + 1),
     managementAccountId: accountId(900000000 + index),
+    ...(options.rootIds ? { rootId: `r-${String(index + 1).padStart(4, "0")}` } : {}),
   }));
-  const drOrganization = { id: "o-drdrdrdrdr", managementAccountId: "888888888888" };
+  if (options.backupCopyToRegion && regionsPerAccount < 2) throw new Error("backupCopyToRegion needs regionsPerAccount >= 2 (the copy goes to the second region)");
+  const drOrganization = { id: "o-drdrdrdrdr", managementAccountId: "888888888888", ...(options.rootIds ? { rootId: "r-drdr" } : {}) };
   return {
     namePrefix: "snapshot-dr",
     ...(options.backup ? { backup: { enabled: true, ...(options.backupCopyToRegion ? { rules: [COPY_TO_REGION_RULE] } : {}) } } : {}),

@@ -113,9 +113,11 @@ export class DrAccountStack extends SnapshotDrStack {
     }
 
     // `share` mode: DLM copies snapshots encrypted under the source accounts' keys (their key policies decide).
-    const sharedSourceKeyArns = [...sourceAccountsByRegion(config, "share")].flatMap(([region, accountIds]) =>
-      accountIds.map((accountId) => `arn:${partition}:kms:${region}:${accountId}:key/*`),
-    );
+    const sharing = sourceAccountsByRegion(config, "share");
+    const sharedSourceKeys = {
+      organizationIds: [...sharing.values()].flat().map((id) => organizationOf.get(id) as string),
+      ec2ViaServices: [...sharing.keys()].map((region) => viaService(config, "ec2", region)),
+    };
     const drKeyArns = [...this.kmsB.values(), ...this.kmsC.values()].map((key) => key.key.arn);
     this.dlmRole = new ServiceRole(this, "dlm-role", {
       provider: this.homeProvider,
@@ -124,7 +126,7 @@ export class DrAccountStack extends SnapshotDrStack {
       description: "Runs the cross-account copy event policies that copy shared DR snapshots under KMS-C",
       managedPolicyArns: [`arn:${partition}:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole`],
       inlinePolicies: {
-        "copy-keys": dlmKeyUsePolicy({ drKeyArns, sourceKeyArns: sharedSourceKeyArns, ec2AnyRegionViaService: anyRegionViaService(config, "ec2") }),
+        "copy-keys": dlmKeyUsePolicy({ partition, drKeyArns, sourceKeys: sharedSourceKeys, ec2AnyRegionViaService: anyRegionViaService(config, "ec2") }),
       },
     });
 
@@ -226,8 +228,7 @@ export class DrAccountStack extends SnapshotDrStack {
         "rds-snapshot-importer": rdsSnapshotImporterRolePolicy({
           partition: config.partition,
           drAccountId: dr.id,
-          sourceAccountsByRegion: sourcesByRegion,
-          copyRegions: dr.copyRegions,
+          sourceOrganizationIds: [...new Set(config.sourceAccounts.map((account) => account.organizationId))],
           rdsViaService: (region) => viaService(config, "rds", region),
           importPrefix: contract.importPrefix,
           importTagKey: contract.importTagKey,

@@ -2,7 +2,7 @@ import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../modules/config/load-config";
 import { backupDrVaultName, backupEnabledFor, backupSourceVaultName, backupVaultArn, orgStackName } from "../modules/config/naming";
-import { backupCopyGuardrailPolicy, denyLeaveOrganizationPolicy } from "../modules/org-management/backup-guardrail-policies";
+import { backupCopyGuardrailPolicy, copyGuardrailTargets, denyLeaveOrganizationPolicy } from "../modules/org-management/backup-guardrail-policies";
 import { BACKUP_TRUSTED_ACCESS_STEP, OrganizationBackupSettings } from "../modules/org-management/organization-backup-settings";
 import { drAccountGuardrails } from "../modules/org-management/dr-account-guardrails";
 import { ServiceControlPolicy } from "../modules/org-management/service-control-policy";
@@ -63,21 +63,23 @@ export class OrgManagementStack extends SnapshotDrStack {
     }
     if (backup.guardrails.restrictCopyTargets) {
       const drVaults = dr.copyRegions.map((region) => backupVaultArn(config, region, dr.id, backupDrVaultName(config)));
+      // Every account's own vault has the same name: one ARN per copy region whatever the estate's size (AWS
+      // Backup copies across accounts only within the organization; an OU limit narrows it further).
       const ownRegionVaults = backup.rules.flatMap((rule) =>
-        rule.copyToRegion
-          ? backupAccounts.map((account) => backupVaultArn(config, rule.copyToRegion!.region, account.id, backupSourceVaultName(config)))
-          : [],
+        rule.copyToRegion ? [backupVaultArn(config, rule.copyToRegion.region, "*", backupSourceVaultName(config))] : [],
       );
+      const targets = copyGuardrailTargets(config, organization, backupAccounts);
+      if (targets.notice) Annotations.of(this).addWarning(targets.notice);
       this.guardrails.push(
         new ServiceControlPolicy(this, "restrict-backup-copy-targets", {
           provider: this.homeProvider,
           name: `${config.namePrefix}-backup-copies-only-to-dr-vaults`,
           description: "Recovery points may be copied only into the DR vaults (and the accounts' own configured vaults)",
           document: backupCopyGuardrailPolicy({
-            allowedVaultArns: [...drVaults, ...ownRegionVaults],
+            allowedVaultArns: [...drVaults, ...ownRegionVaults, ...backup.guardrails.additionalAllowedVaultArns],
             ...(backup.guardrails.allowedTargetOrgPaths ? { allowedTargetOrgPaths: backup.guardrails.allowedTargetOrgPaths } : {}),
           }),
-          targetIds: backup.guardrails.copyGuardrailTargets ?? backupAccounts.map((account) => account.id),
+          targetIds: targets.ids,
         }),
       );
     }

@@ -155,9 +155,11 @@ describe("DR account stack", () => {
     ]);
     const inline = JSON.parse(resourcesOf(json, "aws_iam_role_policy")[0].policy);
     expect(inline.Statement[0].Action).toEqual(["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]);
-    expect(inline.Statement[0].Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": "true" } });
-    expect(inline.Statement[1].Action).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]);
+    expect(inline.Statement[0].Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": "true" }, StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } });
+    // AND KMS-B and KMS-C are used only through EC2 (issue 12); DescribeKey, which DLM calls itself, stays open
+    expect(inline.Statement[1]).toMatchObject({ Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"], Condition: { StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } } });
     expect(inline.Statement[1].Resource).toHaveLength(4);
+    expect(inline.Statement[2]).toMatchObject({ Sid: "DescribeCopyKeys", Action: "kms:DescribeKey" });
   });
 
   test("providers: one per region, assuming the deploy role of the DR account only, with default tags", () => {

@@ -3,6 +3,8 @@ import { TerraformStack, Testing } from "cdktf";
 import { policyDocument, policyJson } from "../../modules/iam/policy-document";
 import { backupCopyGuardrailPolicy, denyLeaveOrganizationPolicy } from "../../modules/org-management/backup-guardrail-policies";
 import { ServiceControlPolicy, ServiceControlPolicyProps } from "../../modules/org-management/service-control-policy";
+import { OrganizationsPolicyWithinSizeLimit } from "../../modules/policy-lint/checks/OrganizationsPolicyWithinSizeLimit";
+import { lintStacks, loadIamCatalog } from "../../modules/policy-lint/lint-policies";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -75,15 +77,16 @@ describe("ServiceControlPolicy", () => {
     );
   });
 
-  test("rejects a document over 5,120 characters, eagerly", () => {
+  test("leaves a document over 5,120 characters to the policy lint, which reports it as a finding", async () => {
+    await loadIamCatalog();
     // GIVEN 60 allowed vaults with long names
     const vaults = Array.from({ length: 60 }, (_, i) => `arn:aws:backup:ap-southeast-2:${String(200000000000 + i)}:backup-vault:snapshot-dr-long-vault-name-${i}`);
     const document = backupCopyGuardrailPolicy({ allowedVaultArns: vaults });
     const size = policyJson(document).length;
-    // WHEN the SCP is built THEN it fails before synthesis with Organizations' wording
-    expect(() => new ServiceControlPolicy(stack, "p", props({ document }))).toThrow(
-      `Service control policy 'snapshot-dr-backup-copy-guardrail' is ${size} characters of minified JSON, over the limit of 5120: You attempted to create a policy that is larger than the maximum size.`,
-    );
+    // WHEN the SCP is built THEN nothing is thrown (no stack trace) AND the lint names its size and the limit
+    new ServiceControlPolicy(stack, "p", props({ document }));
+    const findings = lintStacks([{ name: "org", json: synth() }], { checks: [OrganizationsPolicyWithinSizeLimit], stackChecks: [] });
+    expect(findings.map((finding) => finding.message)).toEqual([`The SCP is ${size.toLocaleString("en-US")} characters; AWS Organizations accepts at most 5,120`]);
   });
 
   test("rejects a statement with a Principal", () => {

@@ -29,8 +29,10 @@ const roleArn = (account: string, name: string) => `arn:aws:iam::${account}:role
 const identityOf = (stack: SynthesizedStack, roleName: string): NamedPolicy[] =>
   stack.roleInlinePolicies(roleName).map(({ name, document }) => ({ name: `${roleName}/${name}`, policy: document }));
 
+/** Every key of these requests is a source account's, in organization ORG (what AWS puts in aws:ResourceOrgID). */
 function context(account: string, principal: string, action: string, viaService?: string) {
   return {
+    "aws:ResourceOrgID": ORG,
     "aws:PrincipalAccount": account,
     "aws:PrincipalArn": principal,
     "kms:CallerAccount": account,

@@ -45,6 +45,8 @@ const identityOf = (stack: SynthesizedStack, roleName: string): NamedPolicy[] =>
 /** What AWS puts in the context when a principal calls KMS, through a service (`viaService`) or directly. */
 function kmsContext(principalAccount: string, principal: string, action: string, grantForAwsResource?: "true" | "false", viaService?: string) {
   return {
+    // Every key of these requests belongs to a source account of o-aaaaaaaaaa.
+    "aws:ResourceOrgID": "o-aaaaaaaaaa",
     "aws:PrincipalAccount": principalAccount,
     "aws:PrincipalArn": principal,
     "kms:CallerAccount": principalAccount,

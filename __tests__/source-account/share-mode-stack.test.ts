@@ -116,13 +116,15 @@ describe("share mode", () => {
     );
     const inline = JSON.parse(resourcesOf(json, "aws_iam_role_policy")[0].policy);
     const sourceKeys = inline.Statement.find((statement: Json) => statement.Sid === "UseSourceKeysThroughEc2");
-    expect(sourceKeys.Resource).toEqual([
-      "arn:aws:kms:eu-west-1:111111111111:key/*",
-      "arn:aws:kms:us-east-1:111111111111:key/*",
-      "arn:aws:kms:us-east-1:444444444444:key/*",
-    ]);
-    expect(sourceKeys.Condition).toEqual({ StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } });
-    expect(JSON.stringify(inline)).not.toContain("arn:aws:kms:us-east-1:333333333333:key/*");
+    // AND the keys are named by organization and sharing region, never account by account
+    expect(sourceKeys.Resource).toBe("arn:aws:kms:*:*:key/*");
+    expect(sourceKeys.Condition).toEqual({
+      StringEquals: {
+        "aws:ResourceOrgID": [...new Set(config.sourceAccounts.filter((a) => ["111111111111", "444444444444"].includes(a.id)).map((a) => a.organizationId))].sort(),
+        "kms:ViaService": ["ec2.eu-west-1.amazonaws.com", "ec2.us-east-1.amazonaws.com"],
+      },
+    });
+    expect(JSON.stringify(inline)).not.toMatch(/\d{12}:key/);
   });
 
   test("a region whose shares no event policy sees fails validation: the policies must be in the same Region", () => {

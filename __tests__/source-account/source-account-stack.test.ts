@@ -130,19 +130,11 @@ describe("source account stack", () => {
     expect(bySid.ShareTransitCopiesWithDrAccountOnly.Condition).toEqual({
       StringEquals: { "aws:ResourceTag/snapshot-dr:transit-copy": "true", "ec2:Add/userId": "222222222222" },
     });
-    expect(bySid.UseKeysThroughEc2.Condition).toEqual({
-      StringEquals: { "kms:ViaService": ["ec2.us-east-1.amazonaws.com", "ec2.eu-west-1.amazonaws.com"] },
-    });
-    expect(bySid.UseKeysThroughEc2.Resource).toEqual([
-      "arn:aws:kms:us-east-1:111111111111:key/*",
-      "arn:aws:kms:eu-west-1:111111111111:key/*",
-      "arn:aws:kms:us-east-1:222222222222:key/*",
-      "arn:aws:kms:eu-west-1:222222222222:key/*",
-    ]);
-    expect(bySid.SendFailedEventsToDeadLetterQueue.Resource).toEqual([
-      "arn:aws:sqs:us-east-1:111111111111:snapshot-dr-snapshot-copier-dlq",
-      "arn:aws:sqs:eu-west-1:111111111111:snapshot-dr-snapshot-copier-dlq",
-    ]);
+    expect(bySid.UseKeysThroughEc2.Condition).toEqual({ StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } });
+    expect(bySid.UseKeysThroughEc2.Resource).toEqual(["arn:aws:kms:*:111111111111:key/*", "arn:aws:kms:*:222222222222:key/*"]);
+    expect(bySid.SendFailedEventsToDeadLetterQueue.Resource).toEqual(["arn:aws:sqs:*:111111111111:snapshot-dr-snapshot-copier-dlq"]);
+    // AND one Deny keeps every write and key use to the account's regions (the size does not grow per region)
+    expect(bySid.DenyOutsideConfiguredRegions).toMatchObject({ Effect: "Deny", Condition: { StringNotEquals: { "aws:RequestedRegion": ["eu-west-1", "us-east-1"] } } });
     expect(statements.flatMap((s) => [s.Action].flat())).not.toContain("kms:*");
   });
 

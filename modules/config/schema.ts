@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isKnownRegion } from "./regions";
 import { capacitySchema } from "./schema-capacity";
 import { breakGlassRoleArnSchema, drGuardrailsSchema, drProtectionSchema } from "./schema-protection";
+import { additionalAllowedVaultArns, organizationRootId } from "./schema-guardrails";
 
 /**
  * The configuration contract (docs/design.md §3). Field names are fixed; every field added here has a
@@ -53,6 +54,7 @@ export const organizationSchema = z
      * in member accounts). @default the top-level deployRoleName
      */
     deployRoleName: roleName.optional(),
+    rootId: organizationRootId,
   })
   .strict();
 
@@ -300,7 +302,8 @@ export const backupSchema = z
         restrictCopyTargets: z.boolean().default(true),
         /** Also limit copy targets to accounts under these OU paths. @default - no OU limit */
         allowedTargetOrgPaths: z.array(z.string().regex(/^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}\/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\/)+\*?$/, "expected an OU path: o-.../r-.../ou-.../")).optional(),
-        /** Where the copy SCP is attached (account, OU or root IDs). @default the source accounts */
+        /** Where the copy SCP is attached (account, OU or root IDs). @default the organization's root (organizations[].rootId), else each account that backs up */
+        additionalAllowedVaultArns,
         copyGuardrailTargets: z.array(z.string().regex(/^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, "expected an account, OU (ou-...) or root (r-...) ID")).optional(),
       })
       .strict()

@@ -2,45 +2,60 @@ import { PolicyDocument, policyDocument, PolicyStatement } from "../iam/policy-d
 
 /** The keys the DR account's DLM execution role copies from and to. */
 export interface DlmKeyUsePolicyProps {
+  readonly partition: string;
   /** The DR account's own keys: KMS-B (copied from) and KMS-C (copied to). */
   readonly drKeyArns: readonly string[];
   /**
-   * `share` mode: the sharing source accounts' keys (`arn:<partition>:kms:<region>:<account>:key/*`), gated by
-   * their key policies and used only through EC2.
-   * @default - none
+   * `share` mode: the keys of the sharing source accounts, named by their organizations and the regions they
+   * share from (never by account: the policy's size does not grow with the estate). Their key policies gate
+   * each key; this policy only lets the role use them through EC2 in those regions.
+   * @default - no source keys
    */
-  readonly sourceKeyArns?: readonly string[];
-  /** `ec2.*.amazonaws.com`, for the source keys. */
+  readonly sourceKeys?: {
+    readonly organizationIds: readonly string[];
+    /** `ec2.<region>.<suffix>` of every region the sharing accounts share from. */
+    readonly ec2ViaServices: readonly string[];
+  };
+  /** `ec2.*.<suffix>`, for the DR account's own keys. */
   readonly ec2AnyRegionViaService: string;
 }
 
 /**
- * Seed 000 step 4: the two statements the DR account's DLM execution role needs on every key it copies from
- * and to. On the source accounts' keys the cryptographic use and the grants are tied to EC2, as their key
- * policies require.
+ * Seed 000 step 4: the statements the DR account's DLM execution role needs on every key it copies from and to.
+ * Grants and cryptographic use go through EC2 only, on the DR account's keys as on the source keys (issue 12:
+ * an administrator who can pass the role cannot use KMS-B or KMS-C with it directly); DescribeKey, which DLM
+ * may call itself, stays unconditioned.
+ *
+ * Source keys: `arn:<partition>:kms:*:*:key/*` narrowed by `aws:ResourceOrgID` ("AWS KMS supports all global
+ * condition keys") and `kms:ViaService`, so the size is constant in the number of sharing accounts and grows
+ * by one `ec2.<region>` value per sharing region.
  */
 export function dlmKeyUsePolicy(props: DlmKeyUsePolicyProps): PolicyDocument {
   if (props.drKeyArns.length === 0) throw new Error("The DLM key use policy needs at least one key ARN");
   const grantActions = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"];
   const useActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"];
   const forAwsResource = { Bool: { "kms:GrantIsForAWSResource": "true" } };
+  const anyEc2 = { "kms:ViaService": props.ec2AnyRegionViaService };
   const statements: PolicyStatement[] = [
-    { Sid: "CreateGrantsForEbsOnCopyKeys", Effect: "Allow", Action: grantActions, Resource: [...props.drKeyArns], Condition: forAwsResource },
-    { Sid: "UseCopyKeys", Effect: "Allow", Action: [...useActions, "kms:DescribeKey"], Resource: [...props.drKeyArns] },
+    {
+      Sid: "CreateGrantsForEbsOnCopyKeysThroughEc2",
+      Effect: "Allow",
+      Action: grantActions,
+      Resource: [...props.drKeyArns],
+      Condition: { ...forAwsResource, StringLike: anyEc2 },
+    },
+    { Sid: "UseCopyKeysThroughEc2", Effect: "Allow", Action: useActions, Resource: [...props.drKeyArns], Condition: { StringLike: anyEc2 } },
+    { Sid: "DescribeCopyKeys", Effect: "Allow", Action: "kms:DescribeKey", Resource: [...props.drKeyArns] },
   ];
-  const sourceKeys = props.sourceKeyArns ?? [];
-  if (sourceKeys.length > 0) {
-    const throughEc2 = { "kms:ViaService": props.ec2AnyRegionViaService };
+  const source = props.sourceKeys;
+  if (source && source.organizationIds.length > 0 && source.ec2ViaServices.length > 0) {
+    const anyKey = `arn:${props.partition}:kms:*:*:key/*`;
+    const ofSharingOrganizations = { "aws:ResourceOrgID": [...new Set(source.organizationIds)].sort() };
+    const throughEc2 = { ...ofSharingOrganizations, "kms:ViaService": [...new Set(source.ec2ViaServices)].sort() };
     statements.push(
-      {
-        Sid: "CreateGrantsForEbsOnSourceKeysThroughEc2",
-        Effect: "Allow",
-        Action: grantActions,
-        Resource: [...sourceKeys],
-        Condition: { ...forAwsResource, StringLike: throughEc2 },
-      },
-      { Sid: "UseSourceKeysThroughEc2", Effect: "Allow", Action: useActions, Resource: [...sourceKeys], Condition: { StringLike: throughEc2 } },
-      { Sid: "DescribeSourceKeys", Effect: "Allow", Action: "kms:DescribeKey", Resource: [...sourceKeys] },
+      { Sid: "CreateGrantsForEbsOnSourceKeysThroughEc2", Effect: "Allow", Action: grantActions, Resource: anyKey, Condition: { ...forAwsResource, StringEquals: throughEc2 } },
+      { Sid: "UseSourceKeysThroughEc2", Effect: "Allow", Action: useActions, Resource: anyKey, Condition: { StringEquals: throughEc2 } },
+      { Sid: "DescribeSourceKeys", Effect: "Allow", Action: "kms:DescribeKey", Resource: anyKey, Condition: { StringEquals: ofSharingOrganizations } },
     );
   }
   return policyDocument(statements);

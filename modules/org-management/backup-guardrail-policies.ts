@@ -1,4 +1,5 @@
 import { ORG_PATH_PATTERN } from "../backup/dr-backup-vault-access-policy";
+import type { SnapshotDrConfig } from "../config/load-config";
 import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../iam/policy-document";
 
 /**
@@ -8,13 +9,13 @@ import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../
  * second Deny with `Null` covers a request without the key, which `ForAnyValue` alone would let through.
  */
 
-/** The Organizations limit of a service control policy's size. */
-export const SCP_MAX_CHARACTERS = 5120;
-/** Organizations' wording (ConstraintViolationException, reason POLICY_CONTENT_LIMIT_EXCEEDED). */
-export const POLICY_CONTENT_LIMIT_EXCEEDED = "You attempted to create a policy that is larger than the maximum size.";
-
-/** `arn:<partition>:backup:<region or *>:<account>:backup-vault:<name, * allowed>`: the account is always concrete. */
-export const VAULT_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):backup:([a-z0-9-]+|\*):\d{12}:backup-vault:[a-zA-Z0-9\-\_\*]{1,50}$/;
+/**
+ * `arn:<partition>:backup:<region or *>:<account>:backup-vault:<name, * allowed>`, or, for a vault every account
+ * keeps under the same name (the copy-to-region vaults), `arn:<partition>:backup:<region>:*:backup-vault:<name>`
+ * with a concrete region and name: never a wildcard account with a wildcard name.
+ */
+export const VAULT_ARN_PATTERN =
+  /^arn:(aws|aws-cn|aws-us-gov):backup:(([a-z0-9-]+|\*):\d{12}:backup-vault:[a-zA-Z0-9\-\_\*]{1,50}|[a-z0-9-]+:\*:backup-vault:[a-zA-Z0-9\-\_]{1,50})$/;
 
 /**
  * (a) Attach to the DR account: an account that leaves the organization keeps its backups out of the
@@ -101,12 +102,35 @@ export function scpSize(document: PolicyDocument): number {
   return policyJson(document).length;
 }
 
-/** Throws when the SCP is over the Organizations limit of 5,120 characters. */
-export function assertScpSize(document: PolicyDocument, name: string): void {
-  const size = scpSize(document);
-  if (size > SCP_MAX_CHARACTERS) {
-    throw new Error(
-      `Service control policy '${name}' is ${size} characters of minified JSON, over the limit of ${SCP_MAX_CHARACTERS}: ${POLICY_CONTENT_LIMIT_EXCEEDED}`,
-    );
+/** Where the copy guardrail is attached, and what the reviewer must know about that choice. */
+export interface CopyGuardrailTargets {
+  readonly ids: readonly string[];
+  /** A "Review:" notice, when the choice has a consequence the configuration does not show. */
+  readonly notice?: string;
+}
+
+/**
+ * The copy guardrail's targets: `backup.guardrails.copyGuardrailTargets` when given (accounts, OUs or the
+ * root); else the organization's root (`organizations[].rootId`): one attachment whatever the estate's size,
+ * and every account of the organization then copies only to the allowed vaults (others are added with
+ * `backup.guardrails.additionalAllowedVaultArns`); else, with the root unknown, each account that backs up,
+ * with a notice saying how to attach it once.
+ */
+export function copyGuardrailTargets(
+  config: SnapshotDrConfig,
+  organization: SnapshotDrConfig["organizations"][number],
+  backupAccounts: readonly { readonly id: string }[],
+): CopyGuardrailTargets {
+  const explicit = config.backup.guardrails.copyGuardrailTargets;
+  if (explicit) return { ids: explicit };
+  if (organization.rootId) {
+    return {
+      ids: [organization.rootId],
+      notice: `The AWS Backup copy guardrail is attached to the root ${organization.rootId} of ${organization.id}: every account of the organization may copy recovery points only to the DR vaults, the copy-to-region vaults and backup.guardrails.additionalAllowedVaultArns (set backup.guardrails.copyGuardrailTargets to narrow it to OUs or accounts).`,
+    };
   }
+  return {
+    ids: backupAccounts.map((account) => account.id),
+    notice: `The AWS Backup copy guardrail is attached to each of the ${backupAccounts.length} account(s) that back up, because the root of ${organization.id} is not configured: set organizations[].rootId (aws organizations list-roots) to attach it once to the root, or backup.guardrails.copyGuardrailTargets to attach it to OUs.`,
+  };
 }

@@ -26,13 +26,25 @@ import { ServiceTrustPolicyHasSourceCondition } from "./checks/ServiceTrustPolic
 import { StatementElementsFitPolicyKind } from "./checks/StatementElementsFitPolicyKind";
 import { StatementSidsUniqueAndAlphanumeric } from "./checks/StatementSidsUniqueAndAlphanumeric";
 import { WildcardActionOnlyForFullAccessOrKeyOwner } from "./checks/WildcardActionOnlyForFullAccessOrKeyOwner";
+import { DlmPoliciesPerRegionWithinLimit } from "./checks/DlmPoliciesPerRegionWithinLimit";
+import { EventRulesPerBusWithinLimit } from "./checks/EventRulesPerBusWithinLimit";
+import { KeyPolicyWithinSize } from "./checks/KeyPolicyWithinSize";
+import { LambdaEnvironmentWithinSize } from "./checks/LambdaEnvironmentWithinSize";
+import { ManagedPolicyWithinSize } from "./checks/ManagedPolicyWithinSize";
+import { QueuePolicyWithinSize } from "./checks/QueuePolicyWithinSize";
+import { RoleInlinePoliciesWithinAggregateSize } from "./checks/RoleInlinePoliciesWithinAggregateSize";
+import { RoleTrustPolicyWithinSize } from "./checks/RoleTrustPolicyWithinSize";
+import { ScpsPerTargetWithinLimit } from "./checks/ScpsPerTargetWithinLimit";
+import { TagsPerResourceWithinLimit } from "./checks/TagsPerResourceWithinLimit";
+import { TagsUseAllowedCharacters } from "./checks/TagsUseAllowedCharacters";
+import { TopicPolicyWithinSize } from "./checks/TopicPolicyWithinSize";
 import { IamCatalog, loadedIamCatalog, loadIamCatalog } from "./iam-catalog";
 import { policiesInStack } from "./policies-in-stack";
-import type { Finding, LintTarget, PolicyCheck, PolicyFinding } from "./types";
+import type { Finding, LintTarget, PolicyCheck, PolicyFinding, StackCheck } from "./types";
 
 export { IamCatalog, IamCatalogNotLoadedError, loadIamCatalog, type ActionMatch, type ConditionKeyInfo } from "./iam-catalog";
 export { policiesInStack, stackAccount } from "./policies-in-stack";
-export type { Finding, LintTarget, PolicyCheck, PolicyFinding, PolicyKind, PolicyUnderCheck } from "./types";
+export type { Finding, LintTarget, PolicyCheck, PolicyFinding, PolicyKind, PolicyUnderCheck, StackCheck, StackFinding, StackUnderCheck } from "./types";
 
 /** Every check of the lint, in the order findings are reported. */
 export const POLICY_CHECKS: readonly PolicyCheck[] = [
@@ -52,9 +64,30 @@ export const POLICY_CHECKS: readonly PolicyCheck[] = [
   BackupPolicyRoleArnsAndRegionsValid,
 ];
 
+/**
+ * Every check of whole stacks: the AWS size and count limits that no single policy shows (see docs/limits.md),
+ * in the order findings are reported.
+ */
+export const STACK_CHECKS: readonly StackCheck[] = [
+  RoleInlinePoliciesWithinAggregateSize,
+  ManagedPolicyWithinSize,
+  RoleTrustPolicyWithinSize,
+  KeyPolicyWithinSize,
+  QueuePolicyWithinSize,
+  TopicPolicyWithinSize,
+  LambdaEnvironmentWithinSize,
+  TagsPerResourceWithinLimit,
+  TagsUseAllowedCharacters,
+  DlmPoliciesPerRegionWithinLimit,
+  ScpsPerTargetWithinLimit,
+  EventRulesPerBusWithinLimit,
+];
+
 export interface LintOptions {
   /** @default POLICY_CHECKS */
   readonly checks?: readonly PolicyCheck[];
+  /** @default STACK_CHECKS */
+  readonly stackChecks?: readonly StackCheck[];
   /** @default the catalogue loadIamCatalog() loaded */
   readonly catalog?: IamCatalog;
 }
@@ -131,29 +164,43 @@ export function policiesInStacks(stacks: Iterable<SynthesizedStackJson>): LintTa
   return [...stacks].flatMap((stack) => policiesInStack(stack.name, stack.json));
 }
 
-/** Lints every policy of the stacks (synchronous; the catalogue must be loaded). */
+/** Runs the stack checks on each stack: the limits of whole stacks, no catalogue needed. */
+export function checkStacks(stacks: Iterable<SynthesizedStackJson>, checks: readonly StackCheck[] = STACK_CHECKS): Finding[] {
+  const findings: Finding[] = [];
+  for (const stack of stacks) {
+    for (const check of checks) {
+      for (const { address, attribute, message } of check.check(stack)) findings.push({ checkId: check.id, stack: stack.name, address, attribute, message });
+    }
+  }
+  return findings;
+}
+
+/** Lints every policy of the stacks and checks the stacks' limits (synchronous; the catalogue must be loaded). */
 export function lintStacks(stacks: Iterable<SynthesizedStackJson>, options: LintOptions = {}): Finding[] {
-  return lintTargets(policiesInStacks(stacks), options);
+  const list = [...stacks];
+  return [...lintTargets(policiesInStacks(list), options), ...checkStacks(list, options.stackChecks)];
 }
 
 /** Reads a synthesis output directory, loads what its policies need of the catalogue, and lints them. */
 export async function lintSynthesizedOutput(outdir: string, options: LintOptions = {}): Promise<Finding[]> {
-  const targets = policiesInStacks(readSynthesizedStacks(outdir));
+  const stacks = readSynthesizedStacks(outdir);
+  const targets = policiesInStacks(stacks);
   const catalog = options.catalog ?? (await loadIamCatalog(targets));
-  return lintTargets(targets, { ...options, catalog });
+  return [...lintTargets(targets, { ...options, catalog }), ...checkStacks(stacks, options.stackChecks)];
 }
 
 /** `CheckId: stack <stack>: <address>.<attribute>: statement <Sid>: <message>` */
 export function formatFinding(finding: Finding): string {
   const statement = finding.statement === undefined ? "" : ` statement ${finding.statement}:`;
-  return `${finding.checkId}: stack ${finding.stack}: ${finding.address}.${finding.attribute}:${statement} ${finding.message}`;
+  const where = finding.attribute === "" ? finding.address : `${finding.address}.${finding.attribute}`;
+  return `${finding.checkId}: stack ${finding.stack}: ${where}:${statement} ${finding.message}`;
 }
 
 /** The lint found problems: each one names its check, stack, resource and statement, and what to do. */
 export class PolicyLintError extends Error {
   constructor(
     readonly findings: readonly Finding[],
-    checks: readonly PolicyCheck[] = POLICY_CHECKS,
+    checks: readonly (PolicyCheck | StackCheck)[] = [...POLICY_CHECKS, ...STACK_CHECKS],
   ) {
     const explanations = new Map(checks.map((check) => [check.id, check.explanation]));
     const lines = findings.map((finding) => `  - ${formatFinding(finding)}${explanations.has(finding.checkId) ? ` (${explanations.get(finding.checkId)})` : ""}`);
@@ -163,6 +210,6 @@ export class PolicyLintError extends Error {
 }
 
 /** Throws a {@link PolicyLintError} when there are findings (the synth-time check). */
-export function assertNoPolicyFindings(findings: readonly Finding[], checks: readonly PolicyCheck[] = POLICY_CHECKS): void {
+export function assertNoPolicyFindings(findings: readonly Finding[], checks: readonly (PolicyCheck | StackCheck)[] = [...POLICY_CHECKS, ...STACK_CHECKS]): void {
   if (findings.length > 0) throw new PolicyLintError(findings, checks);
 }

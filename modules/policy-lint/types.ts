@@ -85,3 +85,32 @@ export interface Finding {
   readonly statement?: string;
   readonly message: string;
 }
+
+/**
+ * A check of a whole synthesized stack (one per file in `checks/`, like {@link PolicyCheck}): the limits that
+ * no single policy shows, such as all inline policies of one role, the tags a provider adds to every resource,
+ * or how many lifecycle policies one region of the account holds.
+ */
+export interface StackCheck {
+  readonly id: string;
+  /** What to do about a finding. */
+  readonly explanation: string;
+  /** The findings for one stack; empty when it complies. */
+  check(stack: StackUnderCheck): StackFinding[];
+}
+
+/** A synthesized stack as a stack check reads it. */
+export interface StackUnderCheck {
+  readonly name: string;
+  /** The stack's Terraform JSON (`cdk.tf.json`). */
+  readonly json: object;
+}
+
+/** What a stack check says: which resource (or group of resources), which attribute, what is wrong. */
+export interface StackFinding {
+  /** A Terraform address (`aws_iam_role.<name>`), a provider (`provider.aws.<alias>`) or a group (`aws_dlm_lifecycle_policy[us-east-1]`). */
+  readonly address: string;
+  /** The attribute measured; empty for a count of resources. */
+  readonly attribute: string;
+  readonly message: string;
+}

@@ -1,4 +1,5 @@
 import { PolicyDocument, policyDocument } from "../iam/policy-document";
+import { anyRegionViaService, denyOutsideRegions } from "../iam/region-scope";
 import { FunctionNames, functionSupportStatements } from "../lambda/event-driven-function";
 
 /** What the RDS copier's permissions depend on. */
@@ -20,13 +21,26 @@ export interface RdsSnapshotCopierRolePolicyProps {
  * custom key, tag the copies, share and delete only its transit copies, and use keys only through RDS.
  * RDS has no condition key for the account a snapshot is shared with: the code shares only with the DR
  * account, and only the DR account may use the custom key.
+ *
+ * Its size does not depend on the number of regions: ARNs name every region, and one Deny keeps the role's
+ * actions to its configured regions (`aws:RequestedRegion`).
  */
 export function rdsSnapshotCopierRolePolicy(props: RdsSnapshotCopierRolePolicyProps): PolicyDocument {
   const { partition, sourceAccountId: account } = props;
-  const arns = (type: string, name: string) => props.regions.map((region) => `arn:${partition}:rds:${region}:${account}:${type}:${name}`);
+  const arns = (type: string, name: string) => [`arn:${partition}:rds:*:${account}:${type}:${name}`];
   const transitCopies = [...arns("snapshot", `${props.transitPrefix}*`), ...arns("cluster-snapshot", `${props.transitPrefix}*`)];
-  const ownKeys = props.regions.map((region) => `arn:${partition}:kms:${region}:${account}:key/*`);
-  const throughRds = { "kms:ViaService": [...props.rdsViaServices] };
+  const ownKeys = `arn:${partition}:kms:*:${account}:key/*`;
+  const throughRds = { "kms:ViaService": anyRegionViaService(props.rdsViaServices[0]) };
+  const keyUse = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
+  const writes = [
+    "rds:CopyDBSnapshot",
+    "rds:CopyDBClusterSnapshot",
+    "rds:AddTagsToResource",
+    "rds:ModifyDBSnapshotAttribute",
+    "rds:ModifyDBClusterSnapshotAttribute",
+    "rds:DeleteDBSnapshot",
+    "rds:DeleteDBClusterSnapshot",
+  ];
   return policyDocument([
     {
       Sid: "ReadSnapshots",
@@ -68,17 +82,18 @@ export function rdsSnapshotCopierRolePolicy(props: RdsSnapshotCopierRolePolicyPr
     {
       Sid: "UseOwnKeysThroughRds",
       Effect: "Allow",
-      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+      Action: keyUse,
       Resource: ownKeys,
-      Condition: { StringEquals: throughRds },
+      Condition: { StringLike: throughRds },
     },
     {
       Sid: "GrantToRdsThroughRds",
       Effect: "Allow",
       Action: "kms:CreateGrant",
       Resource: ownKeys,
-      Condition: { StringEquals: throughRds, Bool: { "kms:GrantIsForAWSResource": "true" } },
+      Condition: { StringLike: throughRds, Bool: { "kms:GrantIsForAWSResource": "true" } },
     },
-    ...functionSupportStatements(partition, account, props.regions, props.functionNames),
+    ...functionSupportStatements(partition, account, ["*"], props.functionNames),
+    denyOutsideRegions([...writes, ...keyUse, "kms:CreateGrant"], props.regions),
   ]);
 }

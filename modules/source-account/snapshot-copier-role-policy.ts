@@ -1,5 +1,6 @@
 import { EBS_COPY_KEY_ACTIONS } from "../dr-account/kms-b-key-policy";
 import { PolicyDocument, policyDocument } from "../iam/policy-document";
+import { anyRegionViaService, denyOutsideRegions } from "../iam/region-scope";
 import { FunctionNames, functionSupportStatements } from "../lambda/event-driven-function";
 
 /** What the snapshot copier's permissions depend on; all of it derives from the configuration. */
@@ -22,12 +23,16 @@ export interface SnapshotCopierRolePolicyProps {
  * snapshots, copy them (tagging the copy as it is created), share transit copies with the DR account and
  * nobody else, delete transit copies, use keys through EC2 in its regions (its own, and the DR account's,
  * where KMS-B's key policy is the gate), and report failures.
+ *
+ * Its size does not depend on the number of regions: ARNs name every region, and one Deny keeps the role's
+ * actions to its configured regions (`aws:RequestedRegion`).
  */
 export function snapshotCopierRolePolicy(props: SnapshotCopierRolePolicyProps): PolicyDocument {
-  const snapshots = props.regions.map((region) => `arn:${props.partition}:ec2:${region}::snapshot/*`);
-  const keysOf = (accountId: string) => props.regions.map((region) => `arn:${props.partition}:kms:${region}:${accountId}:key/*`);
-  const throughEc2 = { "kms:ViaService": [...props.ec2ViaServices] };
+  const snapshots = `arn:${props.partition}:ec2:*::snapshot/*`;
+  const keysOf = (accountId: string) => `arn:${props.partition}:kms:*:${accountId}:key/*`;
+  const throughEc2 = { "kms:ViaService": anyRegionViaService(props.ec2ViaServices[0]) };
   const transitCopy = { [`aws:ResourceTag/${props.transitTagKey}`]: props.transitTagValue };
+  const ec2Writes = ["ec2:CopySnapshot", "ec2:CreateTags", "ec2:ModifySnapshotAttribute", "ec2:DeleteSnapshot"];
   return policyDocument([
     {
       Sid: "ReadSnapshots",
@@ -67,16 +72,17 @@ export function snapshotCopierRolePolicy(props: SnapshotCopierRolePolicyProps): 
       Sid: "UseKeysThroughEc2",
       Effect: "Allow",
       Action: [...EBS_COPY_KEY_ACTIONS],
-      Resource: [...keysOf(props.sourceAccountId), ...keysOf(props.drAccountId)],
-      Condition: { StringEquals: throughEc2 },
+      Resource: [keysOf(props.sourceAccountId), keysOf(props.drAccountId)],
+      Condition: { StringLike: throughEc2 },
     },
     {
       Sid: "GrantToEbsThroughEc2",
       Effect: "Allow",
       Action: "kms:CreateGrant",
-      Resource: [...keysOf(props.sourceAccountId), ...keysOf(props.drAccountId)],
-      Condition: { StringEquals: throughEc2, Bool: { "kms:GrantIsForAWSResource": "true" } },
+      Resource: [keysOf(props.sourceAccountId), keysOf(props.drAccountId)],
+      Condition: { StringLike: throughEc2, Bool: { "kms:GrantIsForAWSResource": "true" } },
     },
-    ...functionSupportStatements(props.partition, props.sourceAccountId, props.regions, props.functionNames),
+    ...functionSupportStatements(props.partition, props.sourceAccountId, ["*"], props.functionNames),
+    denyOutsideRegions([...ec2Writes, ...EBS_COPY_KEY_ACTIONS, "kms:CreateGrant"], props.regions),
   ]);
 }

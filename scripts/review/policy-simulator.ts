@@ -171,6 +171,19 @@ function assertResourcePolicyShape(policy: PolicyInput, where: string): void {
 }
 
 /**
+ * What AWS puts in every request's context and the simulator does not: the region the request goes to (the
+ * resource's region; for a key used by a service, the key's) and the resource's account. The request's own
+ * context wins; `aws:ResourceOrgID` needs the configuration, so requests pass it themselves.
+ */
+function requestFacts(request: PolicyRequest): Record<string, string> {
+  const region = request.resource.startsWith("arn:") ? request.resource.split(":")[3] : "";
+  return {
+    ...(region ? { "aws:RequestedRegion": region } : {}),
+    ...(/^\d{12}$/.test(request.resourceAccount ?? "") ? { "aws:ResourceAccount": request.resourceAccount as string } : {}),
+  };
+}
+
+/**
  * Runs one simulation. Throws a {@link SimulationInputError} when the simulator rejects the input, returns
  * anything but a single result, or drops a context key the request carried.
  */
@@ -185,7 +198,7 @@ export async function simulate(request: PolicyRequest): Promise<PolicyOutcome> {
       action: request.action,
       resource: { resource: request.resource, accountId: request.resourceAccount },
       contextVariables: Object.fromEntries(
-        Object.entries(request.context ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : [...value]]),
+        Object.entries({ ...requestFacts(request), ...request.context }).map(([key, value]) => [key, typeof value === "string" ? value : [...value]]),
       ),
     },
     identityPolicies: request.identityPolicies.map(({ name, policy }) => ({ name, policy })),

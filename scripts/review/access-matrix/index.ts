@@ -3,6 +3,7 @@ import { type SynthesizedApp } from "../synthesized-stacks";
 import { ScpLevel, evaluate, isServiceLinkedRole } from "./evaluate";
 import { flowsOf } from "./flows";
 import { attachedScps } from "./policies";
+import { withRequestFacts } from "./row-helpers";
 import { backupRows } from "./rows/backup";
 import { drGuardrailRows } from "./rows/dr-guardrails";
 import { rdsRows } from "./rows/rds";
@@ -86,5 +87,5 @@ export function matrixSpecs(config: SnapshotDrConfig, app: SynthesizedApp): RowS
     backup: () => backupRows(config, app),
     rds: () => rdsRows(config, app),
   };
-  return flows.flatMap((flow) => [...builders[flow](), ...drGuardrailRows(config, app, flow, flows)]);
+  return flows.flatMap((flow) => [...builders[flow](), ...drGuardrailRows(config, app, flow, flows)].map((spec) => withRequestFacts(config, spec)));
 }

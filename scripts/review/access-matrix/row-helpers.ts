@@ -37,6 +37,24 @@ export function unusedRegion(config: SnapshotDrConfig, used: readonly string[]):
   return found;
 }
 
+/**
+ * What AWS puts in every request's context and the simulator does not: the region the request goes to (the
+ * resource's region: for a key used by a service, the key's), the resource's account and its organization
+ * (an account outside the configuration is in the outsider organization). A row's own context wins.
+ */
+export function withRequestFacts(config: SnapshotDrConfig, spec: RowSpec): RowSpec {
+  const region = spec.resource.startsWith("arn:") ? spec.resource.split(":")[3] : "";
+  const organizationId =
+    spec.resourceAccount === config.drAccount.id
+      ? config.drAccount.organizationId
+      : (config.sourceAccounts.find((account) => account.id === spec.resourceAccount)?.organizationId ?? outsiders(config).organizationId);
+  const facts: Record<string, string> = {
+    ...(region ? { "aws:RequestedRegion": region } : {}),
+    ...(/^\d{12}$/.test(spec.resourceAccount) ? { "aws:ResourceAccount": spec.resourceAccount, "aws:ResourceOrgID": organizationId } : {}),
+  };
+  return { ...spec, context: { ...facts, ...spec.context } };
+}
+
 /** Shared helpers of the flow builders. */
 /** What the rows about one key have in common: the key, its policy, the flow. */
 export type KeyRowBase = Omit<RowSpec, "misuse" | "description" | "principal" | "action" | "context" | "identity">;

@@ -36,7 +36,25 @@ export function kmsCMisuseRows(config: SnapshotDrConfig, app: SynthesizedApp, fl
   const h = helpers(config, app);
   const kmsC = kmsCAliasName(config);
   const admin = h.admin(sourceAccountId);
-  return sorted(h.dr.copyRegions).map((region) => ({
+  const dlm = h.role(h.dr.id, drDlmRoleName(config));
+  // Issue 12: the DLM role uses KMS-C only through EC2 (whoever can pass the role cannot decrypt with it).
+  const direct = sorted(h.dr.copyRegions).map((region) => ({
+    flow,
+    category: "misuse" as const,
+    misuse: "without-service" as const,
+    description: `the DR DLM role decrypts with KMS-C ${region} directly, not through EC2`,
+    principal: dlm,
+    action: "kms:Decrypt",
+    resource: h.drStack.keyArn(kmsC, region),
+    resourceLabel: `KMS-C ${region} (${h.dr.id})`,
+    resourceAccount: h.dr.id,
+    context: h.kmsContext(dlm, "kms:Decrypt", undefined),
+    identity: identityPolicies(h.drStack, drDlmRoleName(config)),
+    resourcePolicy: keyPolicy(h.drStack, kmsC, region, "KMS-C"),
+    notEvaluated: h.drStack.managedPolicyArns(drDlmRoleName(config)),
+    expected: "Denied" as const,
+  }));
+  return [...direct, ...sorted(h.dr.copyRegions).map((region) => ({
     flow,
     category: "misuse" as const,
     misuse: "outside-dr-account" as const,
@@ -50,5 +68,5 @@ export function kmsCMisuseRows(config: SnapshotDrConfig, app: SynthesizedApp, fl
     identity: [standIn("a source account administrator whose IAM allows everything")],
     resourcePolicy: keyPolicy(h.drStack, kmsC, region, "KMS-C"),
     expected: "Denied" as const,
-  }));
+  }))];
 }

@@ -2,7 +2,7 @@ import { type SnapshotDrConfig } from "../../../../modules/config/load-config";
 import { drDlmRoleName, ebsModeOf, kmsBAliasName, snapshotCopierRoleName, transitCopyContract } from "../../../../modules/config/naming";
 import { type SynthesizedApp } from "../../synthesized-stacks";
 import { COPY_FROM_KEY, EC2_COPY_UNDER_KEY, SAMPLE_SNAPSHOT_ID } from "../calls";
-import { identityPolicies, keyPolicy, standIn } from "../policies";
+import { identityPolicies, keyPolicy, openKeyPolicy, standIn } from "../policies";
 import { byId, helpers, keyAdministrationMisuses, otherRegion, sorted, unusedRegion } from "../row-helpers";
 import { kmsCCopyRows, kmsCMisuseRows } from "./kms-c";
 import { Flow, RowSpec } from "../types";
@@ -225,6 +225,18 @@ export function reencryptRows(config: SnapshotDrConfig, app: SynthesizedApp): Ro
     action: "ec2:DeleteSnapshot",
     resourceLabel: `snapshot ${firstRegion} (${first.id})`,
     context: { ...h.principalContext(copier, first.organizationId), [`aws:ResourceTag/${contract.selectionTagKey}`]: contract.selectionTagValue },
+  });
+  // The copier's key statements name every region (arn:...:kms:*:<account>:key/*), never another account.
+  rows.push({
+    ...ec2Base,
+    misuse: "outside-organization",
+    description: `the copier of ${first.id} uses a key of ${h.outsider.account} through EC2 in ${firstRegion} (that key's policy lets anyone in)`,
+    action: "kms:ReEncryptTo",
+    resource: h.fakeKeyArn(firstRegion, h.outsider.account),
+    resourceLabel: `a key in ${firstRegion} (${h.outsider.account})`,
+    resourceAccount: h.outsider.account,
+    context: h.kmsContext(copier, "kms:ReEncryptTo", h.ec2(firstRegion)),
+    resourcePolicy: openKeyPolicy("a key policy that lets anyone do anything"),
   });
   const unused = unusedRegion(config, [...first.regions, ...bRegions]);
   rows.push({

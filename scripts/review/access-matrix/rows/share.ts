@@ -139,6 +139,25 @@ export function shareRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSpe
     notEvaluated: dlmManaged,
     expected: "Denied",
   });
+  // The role's source-key statements name every account (arn:...:kms:*:*:key/*): only the sharing
+  // organizations' keys may be used, even when a key policy elsewhere lets anyone in.
+  const sharingRegion = sorted(first.regions)[0];
+  rows.push({
+    flow,
+    category: "misuse",
+    misuse: "outside-organization",
+    description: `the DR DLM role decrypts through EC2 in ${sharingRegion} with a key of ${h.outsider.account}, outside the source organizations (that key's policy lets anyone in)`,
+    principal: dlm,
+    action: "kms:Decrypt",
+    resource: h.fakeKeyArn(sharingRegion, h.outsider.account),
+    resourceLabel: `a key in ${sharingRegion} (${h.outsider.account})`,
+    resourceAccount: h.outsider.account,
+    context: h.kmsContext(dlm, "kms:Decrypt", h.ec2(sharingRegion)),
+    identity: dlmIdentity,
+    resourcePolicy: openKeyPolicy("a key policy that lets anyone do anything"),
+    notEvaluated: dlmManaged,
+    expected: "Denied",
+  });
   rows.push(...kmsCMisuseRows(config, app, flow, first.id));
   return rows;
 }
