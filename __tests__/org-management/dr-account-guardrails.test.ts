@@ -1,7 +1,9 @@
 import { Testing } from "cdktf";
 import { parseConfig, type SnapshotDrConfig } from "../../modules/config/load-config";
 import { policyJson } from "../../modules/iam/policy-document";
-import { SCP_MAX_CHARACTERS } from "../../modules/org-management/backup-guardrail-policies";
+import { ORGANIZATIONS_POLICY_SIZE_LIMITS } from "../../modules/policy-lint/checks/OrganizationsPolicyWithinSizeLimit";
+
+const SCP_MAX_CHARACTERS = ORGANIZATIONS_POLICY_SIZE_LIMITS.scp!;
 import { drAccountGuardrailPolicies, type DrAccountGuardrailProps } from "../../modules/org-management/dr-account-guardrail-policies";
 import { ServiceControlPolicy } from "../../modules/org-management/service-control-policy";
 import { generateConfig } from "../../scripts/generate-config";
