@@ -100,7 +100,7 @@ describe("source account stack", () => {
     const eventRule = rules.find((r) => r.event_pattern)!;
     expect(JSON.parse(eventRule.event_pattern)).toEqual({
       source: ["aws.ec2"],
-      "detail-type": ["EBS Snapshot Notification"],
+      "detail-type": ["EBS Snapshot Notification", "EBS Multi-Volume Snapshots Completion Status"],
       detail: { event: ["createSnapshot", "createSnapshots", "copySnapshot"], result: ["succeeded", "failed"] },
     });
     expect(rules.find((r) => r.schedule_expression)!.schedule_expression).toBe("rate(1 hour)");
