@@ -1,5 +1,5 @@
 import { DescribeSnapshotsCommand, type DescribeSnapshotsCommandInput, type EC2Client, type Snapshot } from "@aws-sdk/client-ec2";
-import type { AwsStub } from "aws-sdk-client-mock";
+import { mockClient } from "aws-sdk-client-mock";
 import { readSettings, type SnapshotCopierEvent, type SnapshotNotificationDetail } from "../../modules/source-account/snapshot-copier/handler";
 
 /** Fixtures of the snapshot copier's handler tests: an account, its settings, snapshots and events. */
@@ -104,7 +104,10 @@ export interface Inventory {
 }
 
 /** Answers the copier's three listings (selected, transit copies, shared with the DR account) and lookups by id. */
-export function givenInventory(ec2Mock: AwsStub<object, object, EC2Client>, inventory: Inventory): void {
+type Ec2Mock = ReturnType<typeof mockEc2>;
+const mockEc2 = (client: EC2Client) => mockClient(client);
+
+export function givenInventory(ec2Mock: Ec2Mock, inventory: Inventory): void {
   const transit = inventory.transit ?? [];
   ec2Mock.on(DescribeSnapshotsCommand).callsFake((input: DescribeSnapshotsCommandInput) => {
     if (input.SnapshotIds) return { Snapshots: transit.filter((copy) => input.SnapshotIds!.includes(copy.SnapshotId!)) };

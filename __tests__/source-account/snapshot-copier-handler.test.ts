@@ -7,11 +7,12 @@ import {
   type CopySnapshotCommandInput,
 } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
-import { createHandler, type SnapshotCopierEvent, type SnapshotCopierHandler } from "../../modules/source-account/snapshot-copier/handler";
+import { createHandler, readSettings, type SnapshotCopierEvent, type SnapshotCopierHandler } from "../../modules/source-account/snapshot-copier/handler";
 import {
   copySnapshotEvent,
   createSnapshotEvent,
   DR_ACCOUNT,
+  ENV,
   givenInventory,
   KMS_B_ALIAS_ARN,
   multiVolumeEvent,
@@ -44,7 +45,6 @@ describe("snapshot copier handler: reconciliation", () => {
   afterEach(() => jest.restoreAllMocks());
 
   const copiedSources = () => ec2Mock.commandCalls(CopySnapshotCommand).map((call) => call.args[0].input.SourceSnapshotId);
-  const sharedCopies = () => ec2Mock.commandCalls(ModifySnapshotAttributeCommand).map((call) => call.args[0].input.SnapshotId);
   const deletedCopies = () => ec2Mock.commandCalls(DeleteSnapshotCommand).map((call) => call.args[0].input.SnapshotId);
 
   describe("copies", () => {
@@ -409,6 +409,53 @@ describe("snapshot copier handler: reconciliation", () => {
 
       // THEN
       expect(copiedSources()).toEqual(["snap-0a01", "snap-0a02"]);
+    });
+  });
+});
+
+describe("snapshot copier settings", () => {
+  test("readSettings names every bad or missing variable at once", () => {
+    // GIVEN
+    const { TRANSIT_RETENTION_HOURS: _omitted, ...env } = { ...ENV, DR_ACCOUNT_ID: "12345" };
+
+    // WHEN
+    const read = () => readSettings(env);
+
+    // THEN
+    expect(read).toThrow(
+      'Invalid snapshot copier configuration: DR_ACCOUNT_ID must be a 12-digit AWS account id, got "12345"; TRANSIT_RETENTION_HOURS is not set',
+    );
+  });
+
+  test("readSettings rejects a transit marker that is a provenance tag", () => {
+    // GIVEN
+    const env = { ...ENV, TRANSIT_TAG_KEY: "SourceStartTime" };
+
+    // WHEN
+    const read = () => readSettings(env);
+
+    // THEN
+    expect(read).toThrow("TRANSIT_TAG_KEY must not be one of SourceAccount, SourceSnapshotId, SourceKmsKeyId, SourceVolumeId, SourceStartTime");
+  });
+
+  test("readSettings parses a valid environment", () => {
+    // GIVEN
+    const env = { ...ENV, AWS_REGION: REGION };
+
+    // WHEN
+    const settings = readSettings(env);
+
+    // THEN
+    expect(settings).toEqual({
+      drAccountId: DR_ACCOUNT,
+      kmsBAliasArn: KMS_B_ALIAS_ARN,
+      sourceAccountId: SOURCE_ACCOUNT,
+      selectionTagKey: "sdr:dr-selected",
+      selectionTagValue: "true",
+      transitTagKey: "sdr:transit-copy",
+      transitTagValue: "true",
+      descriptionPrefix: "sdr DR transit copy of",
+      transitRetentionHours: 48,
     });
   });
 });
