@@ -44,6 +44,7 @@ const ENV = {
   IMPORT_TAG_KEY: "sdr:dr-import",
   IMPORT_TAG_VALUE: "true",
   IMPORT_PREFIX: PREFIX,
+  SOURCE_TRANSIT_PREFIX: "snapshot-dr-dr-",
 };
 const SETTINGS = readSettings(ENV);
 const { SECONDARY_REGION: _region, SECONDARY_KMS_KEY_ARN: _key, ...PRIMARY_ONLY_ENV } = ENV;
@@ -243,6 +244,8 @@ describe("RDS snapshot importer handler", () => {
         copiedToSecondary: [],
         deleted: [],
         skipped: 2,
+        quotaProblems: [],
+        deferred: [],
       });
       expect(loggedDecisions()).toContainEqual(
         expect.objectContaining({ decision: "skipped", reason: expect.stringContaining(`${UNLISTED}, which is not in SOURCE_ACCOUNT_IDS`) }),
@@ -269,7 +272,7 @@ describe("RDS snapshot importer handler", () => {
 
     test("skips an unencrypted shared cluster snapshot with the reason", async () => {
       // GIVEN an unencrypted cluster snapshot shared by a listed account
-      givenShared([], [sharedCluster(SOURCE_A, "plain-ledger", { StorageEncrypted: false, KmsKeyId: undefined })]);
+      givenShared([], [sharedCluster(SOURCE_A, "snapshot-dr-dr-plain-ledger", { StorageEncrypted: false, KmsKeyId: undefined })]);
 
       // WHEN the hourly run starts
       const result = await handle(scheduledEvent);
@@ -284,7 +287,7 @@ describe("RDS snapshot importer handler", () => {
 
     test("logs the option group limitation of a snapshot with a custom option group", async () => {
       // GIVEN a shared Oracle snapshot with a custom option group
-      givenShared([sharedDb(SOURCE_A, "oracle-snap", { Engine: "oracle-ee", OptionGroupName: "orders-oracle-tde" })]);
+      givenShared([sharedDb(SOURCE_A, "snapshot-dr-dr-oracle-snap", { Engine: "oracle-ee", OptionGroupName: "orders-oracle-tde" })]);
 
       // WHEN the hourly run starts
       await handle(scheduledEvent);
@@ -300,8 +303,8 @@ describe("RDS snapshot importer handler", () => {
       // GIVEN shared DB snapshots on two pages
       primaryMock
         .on(DescribeDBSnapshotsCommand, { SnapshotType: "shared" })
-        .resolvesOnce({ DBSnapshots: [sharedDb(SOURCE_A, "page-one")], Marker: "next" })
-        .resolvesOnce({ DBSnapshots: [sharedDb(SOURCE_A, "page-two")] });
+        .resolvesOnce({ DBSnapshots: [sharedDb(SOURCE_A, "snapshot-dr-dr-page-one")], Marker: "next" })
+        .resolvesOnce({ DBSnapshots: [sharedDb(SOURCE_A, "snapshot-dr-dr-page-two")] });
 
       // WHEN the hourly run starts
       const result = await handle(scheduledEvent);
@@ -315,13 +318,13 @@ describe("RDS snapshot importer handler", () => {
         { SnapshotType: "shared", IncludeShared: true },
         { SnapshotType: "shared", IncludeShared: true, Marker: "next" },
       ]);
-      expect(result.imported).toEqual([`snapshot-dr-imp-${SOURCE_A}-page-one`, `snapshot-dr-imp-${SOURCE_A}-page-two`]);
+      expect(result.imported).toEqual([`snapshot-dr-imp-${SOURCE_A}-snapshot-dr-dr-page-one`, `snapshot-dr-imp-${SOURCE_A}-snapshot-dr-dr-page-two`]);
     });
 
     test("one failed import does not stop the others; the failure is thrown at the end naming the snapshot", async () => {
       // GIVEN two shared snapshots; the DR key refuses the first
-      const broken = sharedDb(SOURCE_A, "broken");
-      const fine = sharedDb(SOURCE_B, "fine");
+      const broken = sharedDb(SOURCE_A, "snapshot-dr-dr-broken");
+      const fine = sharedDb(SOURCE_B, "snapshot-dr-dr-fine");
       givenShared([broken, fine]);
       primaryMock
         .on(CopyDBSnapshotCommand, { SourceDBSnapshotIdentifier: broken.DBSnapshotArn })
@@ -342,26 +345,26 @@ describe("RDS snapshot importer handler", () => {
       primaryMock
         .on(DescribeDBSnapshotsCommand, { SnapshotType: "shared" })
         .rejectsOnce(sdkError("ThrottlingException", "Rate exceeded"))
-        .resolves({ DBSnapshots: [sharedDb(SOURCE_A, "after-throttle")] });
+        .resolves({ DBSnapshots: [sharedDb(SOURCE_A, "snapshot-dr-dr-after-throttle")] });
 
       // WHEN the hourly run starts
       const result = await handle(scheduledEvent);
 
       // THEN it waited once and imported
       expect(sleep).toHaveBeenCalledTimes(1);
-      expect(result.imported).toEqual([`snapshot-dr-imp-${SOURCE_A}-after-throttle`]);
+      expect(result.imported).toEqual([`snapshot-dr-imp-${SOURCE_A}-snapshot-dr-dr-after-throttle`]);
     });
 
-    test("persistent throttling of a copy gives up after 6 attempts and is reported", async () => {
+    test("persistent throttling of a copy gives up after 6 attempts and leaves the imports to the next run", async () => {
       // GIVEN every copy attempt is throttled
-      givenShared([sharedDb(SOURCE_A, "throttled")]);
+      givenShared([sharedDb(SOURCE_A, "snapshot-dr-dr-throttled")]);
       primaryMock.on(CopyDBSnapshotCommand).rejects(sdkError("Throttling", "Rate exceeded"));
 
       // WHEN the hourly run starts
       const outcome = handle(scheduledEvent);
 
-      // THEN it fails naming the snapshot
-      await expect(outcome).rejects.toThrow(/import of DB snapshot .*:snapshot:throttled .*Throttling: Rate exceeded/);
+      // THEN it gives up this run without failing it
+      await expect(outcome).resolves.toMatchObject({ imported: [], deferred: ["import: Throttling in eu-west-1"] });
       expect(primaryMock.commandCalls(CopyDBSnapshotCommand)).toHaveLength(6);
       expect(sleep).toHaveBeenCalledTimes(5);
     });
@@ -570,6 +573,7 @@ describe("RDS snapshot importer handler", () => {
         importTagKey: "sdr:dr-import",
         importTagValue: "true",
         importPrefix: PREFIX,
+        sourceTransitPrefix: "snapshot-dr-dr-",
       });
     });
 
@@ -633,7 +637,7 @@ describe("RDS snapshot importer handler", () => {
 
       // THEN all required variables are named
       expect(read).toThrow(
-        /DR_ACCOUNT_ID is not set; SOURCE_ACCOUNT_IDS is not set; DR_KMS_KEY_ARN is not set; RETENTION_DAYS is not set; IMPORT_TAG_KEY is not set; IMPORT_TAG_VALUE is not set; IMPORT_PREFIX is not set/,
+        /DR_ACCOUNT_ID is not set; SOURCE_ACCOUNT_IDS is not set; DR_KMS_KEY_ARN is not set; RETENTION_DAYS is not set; IMPORT_TAG_KEY is not set; IMPORT_TAG_VALUE is not set; IMPORT_PREFIX is not set; SOURCE_TRANSIT_PREFIX is not set/,
       );
     });
 
