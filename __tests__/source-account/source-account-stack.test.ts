@@ -83,7 +83,7 @@ describe("source account stack", () => {
             TRANSIT_TAG_KEY: "snapshot-dr:transit-copy",
             TRANSIT_TAG_VALUE: "true",
             DESCRIPTION_PREFIX: "snapshot-dr DR transit copy of",
-            TRANSIT_RETENTION_HOURS: "24",
+            TRANSIT_RETENTION_HOURS: "48",
           },
         },
       });

@@ -1,4 +1,5 @@
 import { isRegionInPartition } from "./regions";
+import { transitRetentionProblems } from "./transit-retention-rule";
 import type { ParsedConfig } from "./schema";
 
 /** AWS's error when such a snapshot is shared (ModifySnapshotAttribute). */
@@ -117,6 +118,7 @@ export function crossFieldProblems(config: ParsedConfig): ConfigProblem[] {
     problem("rds.copyToSecondaryRegion", "copying Amazon RDS custom option groups across AWS Regions is not supported");
   }
 
+  problems.push(...transitRetentionProblems(config));
   return problems;
 }
 

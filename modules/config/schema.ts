@@ -172,7 +172,7 @@ export const ebsSchema = z
       .int("must be a whole number")
       .min(1, "must be at least 1")
       .max(720, "must be at most 720 (30 days)")
-      .default(24),
+      .default(48),
   })
   .strict();
 
