@@ -42,17 +42,32 @@ export interface ReconciliationPlan {
 }
 
 const tag = (snapshot: Snapshot, key: string) => snapshot.Tags?.find((entry) => entry.Key === key)?.Value;
-const time = (value: Date | string | undefined) => (value === undefined ? Number.NaN : new Date(value).getTime());
-const byStartTime = (a: Snapshot, b: Snapshot) => time(a.StartTime) - time(b.StartTime) || String(a.SnapshotId).localeCompare(String(b.SnapshotId));
+const time = (value: Date | string | undefined) =>
+  value === undefined ? Number.NaN : typeof value === "string" ? Date.parse(value) : value.getTime();
 
 export function planReconciliation(input: ReconciliationInput): ReconciliationPlan {
-  const selectedById = new Map(input.selected.map((snapshot) => [snapshot.SnapshotId, snapshot]));
+  // Each start time parsed once: a run sorts every snapshot of the account.
+  const startTimes = new Map<Snapshot, number>();
+  const startOf = (snapshot: Snapshot) => {
+    let started = startTimes.get(snapshot);
+    if (started === undefined) startTimes.set(snapshot, (started = time(snapshot.StartTime)));
+    return started;
+  };
+  const byStartTime = (a: Snapshot, b: Snapshot) => startOf(a) - startOf(b) || String(a.SnapshotId).localeCompare(String(b.SnapshotId));
+  let selectedById: Map<string | undefined, Snapshot> | undefined; // only for copies without the start-time tag
   /** When the source of a transit copy was taken: its tag, else the source snapshot, else the copy itself. */
+  const sourceTimes = new Map<Snapshot, number>();
   const sourceTime = (copy: Snapshot) => {
-    const tagged = time(tag(copy, SOURCE_START_TIME_TAG));
-    if (!Number.isNaN(tagged)) return tagged;
-    const source = selectedById.get(tag(copy, SOURCE_SNAPSHOT_ID_TAG));
-    return source ? time(source.StartTime) : time(copy.StartTime);
+    let found = sourceTimes.get(copy);
+    if (found !== undefined) return found;
+    found = time(tag(copy, SOURCE_START_TIME_TAG));
+    if (Number.isNaN(found)) {
+      selectedById ??= new Map(input.selected.map((snapshot) => [snapshot.SnapshotId, snapshot]));
+      const source = selectedById.get(tag(copy, SOURCE_SNAPSHOT_ID_TAG));
+      found = source ? startOf(source) : startOf(copy);
+    }
+    sourceTimes.set(copy, found);
+    return found;
   };
 
   const active = input.transitCopies.filter((copy) => copy.State === "pending" || copy.State === "completed");
@@ -63,14 +78,19 @@ export function planReconciliation(input: ReconciliationInput): ReconciliationPl
     coveredUntil.set(volume, Math.max(coveredUntil.get(volume) ?? Number.NEGATIVE_INFINITY, sourceTime(copy)));
   }
 
+  // One pass, no sort of the whole list: the newest snapshot of an uncovered volume, every newer one of a covered one.
   const newestUncovered = new Map<string, Snapshot>();
   const toCopy: Snapshot[] = [];
-  for (const snapshot of [...input.selected].sort(byStartTime)) {
+  for (const snapshot of input.selected) {
     if (copiedSourceIds.has(snapshot.SnapshotId)) continue;
     const volume = snapshot.VolumeId ?? "";
     const covered = coveredUntil.get(volume);
-    if (covered === undefined) newestUncovered.set(volume, snapshot);
-    else if (time(snapshot.StartTime) > covered) toCopy.push(snapshot);
+    if (covered !== undefined) {
+      if (startOf(snapshot) > covered) toCopy.push(snapshot);
+      continue;
+    }
+    const newest = newestUncovered.get(volume);
+    if (!newest || byStartTime(snapshot, newest) > 0) newestUncovered.set(volume, snapshot);
   }
   toCopy.push(...newestUncovered.values());
   toCopy.sort(byStartTime);
@@ -90,7 +110,7 @@ export function planReconciliation(input: ReconciliationInput): ReconciliationPl
   const keepNewest = new Set([...newestCompleted.values()]);
   const cutoff = input.now.getTime() - input.retentionHours * 3_600_000;
   const toDelete = input.transitCopies
-    .filter((copy) => (copy.State === "completed" || copy.State === "error") && time(copy.StartTime) < cutoff && !keepNewest.has(copy))
+    .filter((copy) => (copy.State === "completed" || copy.State === "error") && startOf(copy) < cutoff && !keepNewest.has(copy))
     .sort(byStartTime);
 
   return {
