@@ -1,19 +1,17 @@
-import { RDSClient, type Tag } from "@aws-sdk/client-rds";
-import { parseRdsArn, snapshotIdentifier, tagValueOf, type SnapshotKind } from "../../source-account/rds-snapshot-copier/rds-identifiers";
-import { ALREADY_EXISTS, KIND_LABEL, RdsSnapshotApi, tagValue, type RdsSnapshot } from "../../source-account/rds-snapshot-copier/rds-snapshot-api";
-import { createRetrying, defaultSleep, describeError, errorCode, errorMessage, hasErrorCode } from "../../lambda/runtime/retry";
-import {
-  CopySlots,
-  DEADLINE_RESERVE_MS,
-  IMPORTER_RETRYABLE_ERRORS,
-  IN_FLIGHT_STATUSES,
-  isQuotaError,
-  isThrottling,
-  MAX_IMPORTS_PER_SOURCE_PER_RUN,
-} from "./run-limits";
-import { PROVENANCE_TAG_KEYS, readSettings, type Settings } from "./settings";
+import { RDSClient } from "@aws-sdk/client-rds";
+import type { SnapshotKind } from "../../source-account/rds-snapshot-copier/rds-identifiers";
+import { KIND_LABEL, RdsSnapshotApi, tagValue, type RdsSnapshot } from "../../source-account/rds-snapshot-copier/rds-snapshot-api";
+import { createRetrying, defaultSleep } from "../../lambda/runtime/retry";
+import { ImportRun, type ImportResult, type Inventory } from "./import-run";
+import { importSharedSnapshots } from "./import-shared-snapshots";
+import { deleteExpiredCopies } from "./retention";
+import { IMPORTER_RETRYABLE_ERRORS } from "./run-limits";
+import { copyToSecondaryRegion } from "./secondary-region-copies";
+import { readSettings, type Settings } from "./settings";
 
 export { PROVENANCE_TAG_KEYS, readSettings, type Settings } from "./settings";
+export { importCopyIdentifier } from "./import-shared-snapshots";
+export type { ImportResult } from "./import-run";
 
 /**
  * RDS snapshot importer of the DR account, one per DR region, run hourly: a snapshot shared with an account
@@ -63,26 +61,6 @@ export interface InvocationContext {
   getRemainingTimeInMillis(): number;
 }
 
-export interface ImportResult {
-  readonly action: "import";
-  /** Identifiers of the import copies started in this region. */
-  readonly imported: readonly string[];
-  /** Identifiers of the copies started in the secondary region. */
-  readonly copiedToSecondary: readonly string[];
-  /** `<region>:<identifier>` of the deleted expired import copies. */
-  readonly deleted: readonly string[];
-  readonly skipped: number;
-  /** Copies RDS refused with SnapshotQuotaExceeded: `<region>: <message>`. */
-  readonly quotaProblems: readonly string[];
-  /** Why work was left for the next run, if it was. */
-  readonly deferred: readonly string[];
-}
-
-/** `<IMPORT_PREFIX><source account>-<sanitized source id>`, hashed when lossy or too long. */
-export function importCopyIdentifier(importPrefix: string, sourceAccountId: string, sourceIdentifier: string, kind: SnapshotKind): string {
-  return snapshotIdentifier(importPrefix, [sourceAccountId, sourceIdentifier], kind);
-}
-
 export interface HandlerDeps {
   /** RDS of this (the primary DR) region. */
   readonly rds: RDSClient;
@@ -102,15 +80,8 @@ function log(entry: Record<string, unknown>): void {
 }
 
 const KINDS = ["instance", "cluster"] as const;
-/** Statuses in which an import copy may be deleted; one still being created or copied is left alone. */
-const DELETABLE_STATUSES = new Set(["available", "failed"]);
-/** Statuses after which a copy no longer reads its source. */
-const SETTLED_STATUSES = new Set(["available", "failed"]);
 /** Lambda's limit, for a run without a context. */
 const MAX_INVOCATION_MS = 900_000;
-
-const isDefaultOptionGroup = (name: string | undefined) => name === undefined || name === "" || name.startsWith("default:");
-const createdAt = (snapshot: RdsSnapshot) => (snapshot.createTime ? new Date(snapshot.createTime).getTime() : 0);
 
 export function createHandler(deps: HandlerDeps): RdsSnapshotImporterHandler {
   const { settings } = deps;
@@ -125,269 +96,47 @@ export function createHandler(deps: HandlerDeps): RdsSnapshotImporterHandler {
   const isImportCopy = (snapshot: RdsSnapshot) =>
     tagValue(snapshot.tags, settings.importTagKey) === settings.importTagValue && snapshot.identifier.startsWith(settings.importPrefix);
 
-  return async (event, context) => {
-    if (event?.source !== "aws.events" || event["detail-type"] !== "Scheduled Event") {
-      throw new Error(`Event not handled: source ${JSON.stringify(event?.source)}, detail-type ${JSON.stringify(event?.["detail-type"])}`);
-    }
-    const region = event.region;
-    const started = Date.now();
-    const remainingMs = context ? () => context.getRemainingTimeInMillis() : () => MAX_INVOCATION_MS - (Date.now() - started);
-    const cutoff = now().getTime() - settings.retentionDays * 86_400_000;
-    const expired = (snapshot: RdsSnapshot) => snapshot.createTime !== undefined && new Date(snapshot.createTime).getTime() < cutoff;
-
-    const imported: string[] = [];
-    const copiedToSecondary: string[] = [];
-    const deleted: string[] = [];
-    const quotaProblems: string[] = [];
-    const deferred: string[] = [];
-    const failures: string[] = [];
-    let skipped = 0;
-
-    const skip = (kind: SnapshotKind, snapshot: string, reason: string, extra: Record<string, unknown> = {}) => {
-      skipped++;
-      log({ decision: "skipped", kind, snapshot, reason, ...extra });
-    };
-    const fail = (what: string, error: unknown, extra: Record<string, unknown>) => {
-      log({ decision: "failed", what, error: errorCode(error), message: errorMessage(error), ...extra });
-      failures.push(`${what} (${describeError(error)})`);
-    };
-    const defer = (reason: string, left: number) => {
-      deferred.push(reason);
-      log({ decision: "deferred", reason, left });
-    };
-    const deadlineNear = () => remainingMs() < DEADLINE_RESERVE_MS;
-    const logOptionGroup = (snapshot: RdsSnapshot, step: string) => {
-      if (snapshot.kind !== "instance" || isDefaultOptionGroup(snapshot.optionGroupName)) return;
-      log({
-        decision: "limitation",
-        step,
-        kind: snapshot.kind,
-        snapshot: snapshot.arn,
-        optionGroupName: snapshot.optionGroupName,
-        engine: snapshot.engine,
-        reason:
-          "custom option groups are not shared across accounts or copied across regions: restoring this copy needs " +
-          "an equivalent option group (OptionGroupName); TDE snapshots cannot be copied across regions without one",
-      });
-    };
-    /** A copy RDS refused or could not start now: true when no more copies should go to that region this run. */
-    const copyRefused = (slots: CopySlots, error: unknown, kind: SnapshotKind, snapshot: string): boolean => {
-      if (isQuotaError(error)) {
-        const message = `${slots.region}: ${errorMessage(error)}`;
-        quotaProblems.push(message);
-        log({ decision: "quota-exceeded", region: slots.region, kind, snapshot, message: errorMessage(error) });
-        slots.close(`SnapshotQuotaExceeded in ${slots.region}`);
-        return true;
-      }
-      if (isThrottling(error)) {
-        slots.close(`${errorCode(error)} in ${slots.region}`);
-        return true;
-      }
-      return false;
-    };
-
-    // Inventory: the import copies here and in the secondary region, and the snapshots shared with this account.
-    const local = new Map<SnapshotKind, RdsSnapshot[]>();
-    const remote = new Map<SnapshotKind, RdsSnapshot[] | undefined>();
-    const shared = new Map<SnapshotKind, RdsSnapshot[]>();
+  /** The import copies here and in the secondary region, and the snapshots shared with this account. */
+  async function takeInventory(run: ImportRun): Promise<Inventory> {
+    const inventory: Inventory = { local: new Map(), remote: new Map(), shared: new Map() };
     for (const kind of KINDS) {
       const label = KIND_LABEL[kind];
       try {
-        local.set(kind, (await primary.list(kind, { SnapshotType: "manual" })).filter(isImportCopy));
+        inventory.local.set(kind, (await primary.list(kind, { SnapshotType: "manual" })).filter(isImportCopy));
       } catch (error) {
-        fail(`listing ${label}s in ${region}`, error, { kind, region });
+        run.fail(`listing ${label}s in ${run.region}`, error, { kind, region: run.region });
         continue;
       }
       if (secondary) {
         try {
-          remote.set(kind, (await secondary.list(kind, { SnapshotType: "manual" })).filter(isImportCopy));
+          inventory.remote.set(kind, (await secondary.list(kind, { SnapshotType: "manual" })).filter(isImportCopy));
         } catch (error) {
-          fail(`listing ${label}s in ${settings.secondaryRegion}`, error, { kind, region: settings.secondaryRegion });
+          run.fail(`listing ${label}s in ${settings.secondaryRegion}`, error, { kind, region: settings.secondaryRegion });
         }
       }
       try {
-        shared.set(kind, await primary.list(kind, { SnapshotType: "shared", IncludeShared: true }));
+        inventory.shared.set(kind as SnapshotKind, await primary.list(kind, { SnapshotType: "shared", IncludeShared: true }));
       } catch (error) {
-        fail(`listing shared ${label}s in ${region}`, error, { kind, region });
+        run.fail(`listing shared ${label}s in ${run.region}`, error, { kind, region: run.region });
       }
     }
+    return inventory;
+  }
 
-    // 1. Retention in both regions; never anything without the marker and prefix (filtered above).
-    retention: for (const [kind, copies] of local) {
-      const label = KIND_LABEL[kind];
-      const remoteCopies = remote.get(kind);
-      const remoteById = new Map((remoteCopies ?? []).map((snapshot) => [snapshot.identifier, snapshot]));
-      const targets: [RdsSnapshotApi, string | undefined, RdsSnapshot[]][] = [[primary, region, copies]];
-      if (secondary && remoteCopies) targets.push([secondary, settings.secondaryRegion, remoteCopies]);
-      for (const [api, where, regionCopies] of targets) {
-        for (const copy of regionCopies) {
-          if (!expired(copy)) continue;
-          if (!DELETABLE_STATUSES.has(copy.status)) {
-            skip(kind, copy.identifier, `expired but status is ${copy.status}`, { region: where });
-            continue;
-          }
-          // Deleting the source of a copy in progress can make that copy fail.
-          if (api === primary && secondary && !remoteCopies) {
-            skip(kind, copy.identifier, "expired but the secondary region could not be listed", { region: where });
-            continue;
-          }
-          const secondaryCopy = api === primary ? remoteById.get(copy.identifier) : undefined;
-          if (secondaryCopy && !SETTLED_STATUSES.has(secondaryCopy.status)) {
-            skip(kind, copy.identifier, `expired but its secondary-region copy is ${secondaryCopy.status}`, { region: where });
-            continue;
-          }
-          if (deadlineNear()) {
-            defer("retention: invocation deadline near", regionCopies.filter(expired).length);
-            break retention;
-          }
-          try {
-            await api.delete(kind, copy.identifier);
-            deleted.push(`${where}:${copy.identifier}`);
-            log({ decision: "deleted", kind, snapshot: copy.identifier, region: where, createTime: copy.createTime });
-          } catch (error) {
-            if (isThrottling(error)) {
-              defer(`retention: ${errorCode(error)} in ${where}`, 1);
-              break retention;
-            }
-            fail(`delete of ${label} ${copy.identifier} in ${where}`, error, { kind, snapshot: copy.identifier, region: where });
-          }
-        }
-      }
+  return async (event, context) => {
+    if (event?.source !== "aws.events" || event["detail-type"] !== "Scheduled Event") {
+      throw new Error(`Event not handled: source ${JSON.stringify(event?.source)}, detail-type ${JSON.stringify(event?.["detail-type"])}`);
     }
-    const deletedIds = new Set(deleted);
-    const stillThere = (where: string | undefined, copy: RdsSnapshot) => !deletedIds.has(`${where}:${copy.identifier}`);
+    const started = Date.now();
+    const remainingMs = context ? () => context.getRemainingTimeInMillis() : () => MAX_INVOCATION_MS - (Date.now() - started);
+    const cutoff = now().getTime() - settings.retentionDays * 86_400_000;
+    const run = new ImportRun(settings, event.region, primary, secondary, log, remainingMs, cutoff);
 
-    // 2. Import shared transit copies of the source accounts, oldest first, within the copy slots and per-source cap.
-    const inFlight = (copies: Iterable<RdsSnapshot[] | undefined>) =>
-      [...copies].flatMap((list) => list ?? []).filter((copy) => IN_FLIGHT_STATUSES.has(copy.status)).length;
-    const primarySlots = new CopySlots(region, inFlight(local.values()));
-    const importsBySource = new Map<string, number>();
-    const localIds = new Set([...local.values()].flatMap((copies) => copies.map((copy) => copy.identifier)));
-    const candidates = [...shared].flatMap(([kind, snapshots]) => (local.has(kind) ? snapshots : [])).sort((a, b) => createdAt(a) - createdAt(b));
-    let waiting = 0;
-    for (const snapshot of candidates) {
-      const kind = snapshot.kind;
-      const label = KIND_LABEL[kind];
-      // For a shared snapshot RDS may report the ARN as the identifier; the ARN is authoritative.
-      const sourceArn = snapshot.arn || snapshot.identifier;
-      const arn = parseRdsArn(sourceArn);
-      if (!arn) {
-        skip(kind, sourceArn, "not an RDS snapshot ARN");
-        continue;
-      }
-      if (!settings.sourceAccountIds.includes(arn.accountId)) {
-        skip(kind, sourceArn, `shared by ${arn.accountId}, which is not in SOURCE_ACCOUNT_IDS`);
-        continue;
-      }
-      if (!arn.resourceName.startsWith(settings.sourceTransitPrefix)) {
-        skip(kind, sourceArn, `not a transit copy of the source copier: its identifier does not start with ${settings.sourceTransitPrefix}`);
-        continue;
-      }
-      if (snapshot.status !== "available") {
-        skip(kind, sourceArn, `shared snapshot status is ${snapshot.status}`);
-        continue;
-      }
-      if (kind === "cluster" && !snapshot.encrypted) {
-        skip(kind, sourceArn, "unencrypted DB cluster snapshot: RDS cannot encrypt a cluster snapshot by copying it");
-        continue;
-      }
-      let target: string;
-      try {
-        target = importCopyIdentifier(settings.importPrefix, arn.accountId, arn.resourceName, kind);
-      } catch (error) {
-        fail(`import of ${label} ${sourceArn}`, error, { kind, snapshot: sourceArn });
-        continue;
-      }
-      if (localIds.has(target)) {
-        skip(kind, sourceArn, "already imported", { importCopy: target });
-        continue;
-      }
-      const fromSource = importsBySource.get(arn.accountId) ?? 0;
-      if (!primarySlots.open || fromSource >= MAX_IMPORTS_PER_SOURCE_PER_RUN || deadlineNear()) {
-        waiting++;
-        continue;
-      }
-      const tags: Tag[] = [
-        { Key: settings.importTagKey, Value: settings.importTagValue },
-        { Key: "SourceAccount", Value: arn.accountId },
-        { Key: "SourceSnapshotArn", Value: tagValueOf(sourceArn) },
-      ];
-      try {
-        // KmsKeyId is required for an encrypted snapshot shared from another account. CopyTags is not used: the
-        // source account's tags are its own.
-        await primary.copy(kind, { source: sourceArn, target, kmsKeyId: settings.drKmsKeyArn, tags });
-        imported.push(target);
-        localIds.add(target);
-        primarySlots.take();
-        importsBySource.set(arn.accountId, fromSource + 1);
-        log({ decision: "imported", kind, sourceSnapshot: sourceArn, importCopy: target, kmsKeyId: settings.drKmsKeyArn });
-        logOptionGroup(snapshot, "import");
-      } catch (error) {
-        if (hasErrorCode(error, ALREADY_EXISTS[kind])) skip(kind, sourceArn, "already imported (copy raced)", { importCopy: target });
-        else if (copyRefused(primarySlots, error, kind, sourceArn)) waiting++;
-        else fail(`import of ${label} ${sourceArn} into ${target}`, error, { kind, snapshot: sourceArn, importCopy: target });
-      }
-    }
-    if (waiting > 0) {
-      const capped = [...importsBySource.values()].some((count) => count >= MAX_IMPORTS_PER_SOURCE_PER_RUN);
-      const reason = deadlineNear() ? "invocation deadline near" : (primarySlots.closedBecause ?? (capped ? `${MAX_IMPORTS_PER_SOURCE_PER_RUN} imports per source account and run` : "limits"));
-      defer(`import: ${reason}`, waiting);
-    }
-
-    // 3. Copy available import copies to the secondary region.
-    if (secondary && settings.secondaryRegion && settings.secondaryKmsKeyArn) {
-      const secondarySlots = new CopySlots(settings.secondaryRegion, inFlight(remote.values()));
-      let left = 0;
-      for (const [kind, copies] of local) {
-        const remoteCopies = remote.get(kind);
-        if (!remoteCopies) continue;
-        const label = KIND_LABEL[kind];
-        const there = new Set(remoteCopies.map((snapshot) => snapshot.identifier));
-        for (const copy of [...copies].sort((a, b) => createdAt(a) - createdAt(b))) {
-          if (there.has(copy.identifier) || copy.status !== "available" || expired(copy) || !stillThere(region, copy)) continue;
-          if (!secondarySlots.open || deadlineNear()) {
-            left++;
-            continue;
-          }
-          const tags: Tag[] = [{ Key: settings.importTagKey, Value: settings.importTagValue }];
-          for (const key of PROVENANCE_TAG_KEYS) {
-            const value = tagValue(copy.tags, key);
-            if (value !== undefined) tags.push({ Key: key, Value: value });
-          }
-          try {
-            // The secondary region's client with the source ARN: the SDK presigns the source-region request.
-            await secondary.copy(kind, { source: copy.arn, target: copy.identifier, kmsKeyId: settings.secondaryKmsKeyArn, tags });
-            copiedToSecondary.push(copy.identifier);
-            secondarySlots.take();
-            log({ decision: "copied-to-secondary", kind, snapshot: copy.arn, secondaryRegion: settings.secondaryRegion, kmsKeyId: settings.secondaryKmsKeyArn });
-            logOptionGroup(copy, "secondary-region copy");
-          } catch (error) {
-            if (hasErrorCode(error, ALREADY_EXISTS[kind])) skip(kind, copy.identifier, "already in the secondary region");
-            else if (copyRefused(secondarySlots, error, kind, copy.identifier)) left++;
-            else fail(`copy of ${label} ${copy.identifier} to ${settings.secondaryRegion}`, error, { kind, snapshot: copy.arn });
-          }
-        }
-      }
-      if (left > 0) defer(`secondary-region copy: ${deadlineNear() ? "invocation deadline near" : secondarySlots.closedBecause}`, left);
-    }
-
-    log({
-      decision: "import-run",
-      imported: imported.length,
-      copiedToSecondary: copiedToSecondary.length,
-      deleted: deleted.length,
-      skipped,
-      quotaProblems: quotaProblems.length,
-      deferred: deferred.length,
-      failed: failures.length,
-    });
-    if (failures.length > 0) {
-      throw new Error(
-        `RDS snapshot import imported ${imported.length}, copied ${copiedToSecondary.length} to the secondary region ` +
-          `and deleted ${deleted.length} but had ${failures.length} failure(s): ${failures.join("; ")}`,
-      );
-    }
-    return { action: "import", imported, copiedToSecondary, deleted, skipped, quotaProblems, deferred };
+    const inventory = await takeInventory(run);
+    await deleteExpiredCopies(run, inventory);
+    await importSharedSnapshots(run, inventory);
+    await copyToSecondaryRegion(run, inventory);
+    return run.finish();
   };
 }
 
