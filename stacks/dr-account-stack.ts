@@ -269,6 +269,7 @@ export class DrAccountStack extends SnapshotDrStack {
           IMPORT_TAG_KEY: contract.importTagKey,
           IMPORT_TAG_VALUE: contract.markerValue,
           IMPORT_PREFIX: contract.importPrefix,
+          SOURCE_TRANSIT_PREFIX: contract.transitPrefix,
         },
       });
     }

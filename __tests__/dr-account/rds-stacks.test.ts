@@ -78,6 +78,7 @@ describe("RDS and Aurora (rds.enabled)", () => {
       SECONDARY_REGION: "us-west-2",
       RETENTION_DAYS: "14",
       IMPORT_PREFIX: "snapshot-dr-import-",
+      SOURCE_TRANSIT_PREFIX: "snapshot-dr-dr-",
     });
     expect(env("us-east-1").SECONDARY_KMS_KEY_ARN).toMatch(/^\$\{aws_kms_key\.kms-c-us-west-2_key_[A-Z0-9]+\.arn\}$/);
     expect(env("eu-west-1").SECONDARY_REGION).toBe("us-east-1");

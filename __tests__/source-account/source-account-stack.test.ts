@@ -84,7 +84,7 @@ describe("source account stack", () => {
             TRANSIT_TAG_KEY: "snapshot-dr:transit-copy",
             TRANSIT_TAG_VALUE: "true",
             DESCRIPTION_PREFIX: "snapshot-dr DR transit copy of",
-            TRANSIT_RETENTION_HOURS: "24",
+            TRANSIT_RETENTION_HOURS: "48",
           },
         },
       });
@@ -101,7 +101,7 @@ describe("source account stack", () => {
     const eventRule = rules.find((r) => r.event_pattern)!;
     expect(JSON.parse(eventRule.event_pattern)).toEqual({
       source: ["aws.ec2"],
-      "detail-type": ["EBS Snapshot Notification"],
+      "detail-type": ["EBS Snapshot Notification", "EBS Multi-Volume Snapshots Completion Status"],
       detail: { event: ["createSnapshot", "createSnapshots", "copySnapshot"], result: ["succeeded", "failed"] },
     });
     expect(rules.find((r) => r.schedule_expression)!.schedule_expression).toBe("rate(1 hour)");

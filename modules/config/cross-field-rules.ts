@@ -1,5 +1,6 @@
 import { drCopyRetentions } from "../backup/dr-vault-lock-settings";
 import { isRegionInPartition } from "./regions";
+import { transitRetentionProblems } from "./transit-retention-rule";
 import type { ParsedConfig } from "./schema";
 
 /** AWS's error when such a snapshot is shared (ModifySnapshotAttribute). */
@@ -118,6 +119,7 @@ export function crossFieldProblems(config: ParsedConfig): ConfigProblem[] {
     problem("rds.copyToSecondaryRegion", "copying Amazon RDS custom option groups across AWS Regions is not supported");
   }
 
+  problems.push(...transitRetentionProblems(config));
   return problems;
 }
 

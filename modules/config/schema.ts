@@ -179,7 +179,7 @@ export const ebsSchema = z
       .int("must be a whole number")
       .min(1, "must be at least 1")
       .max(720, "must be at most 720 (30 days)")
-      .default(24),
+      .default(48),
     /**
      * The snapshot copier's role name in every source account; KMS-B lets only roles of this name (in the source
      * organizations) use it. @default "<namePrefix>-snapshot-copier"

@@ -17,7 +17,10 @@ export function snapshotCopierNames(namePrefix: string): SnapshotCopierNames {
   };
 }
 
-/** EBS snapshot creations and copies start the copier; an hourly run deletes expired transit copies. */
+/**
+ * EBS snapshot creations (single volumes and multi-volume sets) and copies start the copier; every run reconciles,
+ * and the hourly run catches up whatever an event missed or a quota deferred.
+ */
 export function snapshotCopierTriggers(names: SnapshotCopierNames): FunctionTrigger[] {
   return [
     {
@@ -26,10 +29,11 @@ export function snapshotCopierTriggers(names: SnapshotCopierNames): FunctionTrig
       description: "EBS snapshot creations and copies, for the DR snapshot copier",
       eventPattern: {
         source: ["aws.ec2"],
-        "detail-type": ["EBS Snapshot Notification"],
+        // createSnapshots (multi-volume snapshot sets) arrives under its own detail type (EventBridge events for Amazon EBS).
+        "detail-type": ["EBS Snapshot Notification", "EBS Multi-Volume Snapshots Completion Status"],
         detail: { event: ["createSnapshot", "createSnapshots", "copySnapshot"], result: ["succeeded", "failed"] },
       },
     },
-    { id: "cleanup", ruleName: names.cleanupRuleName, description: "Hourly deletion of expired DR transit copies", scheduleExpression: "rate(1 hour)" },
+    { id: "cleanup", ruleName: names.cleanupRuleName, description: "Hourly reconciliation of DR transit copies: copy, share, delete expired", scheduleExpression: "rate(1 hour)" },
   ];
 }

@@ -1,0 +1,115 @@
+import type { DBClusterSnapshot, DBSnapshot } from "@aws-sdk/client-rds";
+import { readSettings, type RdsSnapshotImporterEvent } from "../../modules/dr-account/rds-snapshot-importer/handler";
+
+/** Fixtures of the RDS importer's handler tests: accounts, keys, settings, shared snapshots and import copies. */
+
+export const DR_ACCOUNT = "222222222222";
+export const SOURCE_A = "111111111111";
+export const SOURCE_B = "444444444444";
+export const UNLISTED = "333333333333";
+export const REGION = "eu-west-1";
+export const SECONDARY = "eu-central-1";
+export const DR_KMS_KEY_ARN = `arn:aws:kms:${REGION}:${DR_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
+export const SECONDARY_KMS_KEY_ARN = `arn:aws:kms:${SECONDARY}:${DR_ACCOUNT}:key/mrk-0123456789abcdef0123456789abcdef`;
+export const NOW = new Date("2025-06-01T12:00:00.000Z");
+export const PREFIX = "snapshot-dr-imp-";
+
+export const ENV = {
+  DR_ACCOUNT_ID: DR_ACCOUNT,
+  SOURCE_ACCOUNT_IDS: `${SOURCE_A}, ${SOURCE_B}`,
+  DR_KMS_KEY_ARN,
+  SECONDARY_REGION: SECONDARY,
+  SECONDARY_KMS_KEY_ARN,
+  RETENTION_DAYS: "7",
+  IMPORT_TAG_KEY: "sdr:dr-import",
+  IMPORT_TAG_VALUE: "true",
+  IMPORT_PREFIX: PREFIX,
+  SOURCE_TRANSIT_PREFIX: "snapshot-dr-dr-",
+};
+export const SETTINGS = readSettings(ENV);
+export const { SECONDARY_REGION: _region, SECONDARY_KMS_KEY_ARN: _key, ...PRIMARY_ONLY_ENV } = ENV;
+
+export const IMPORT_TAG = { Key: "sdr:dr-import", Value: "true" };
+export const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
+
+export const snapshotArn = (region: string, account: string, id: string) => `arn:aws:rds:${region}:${account}:snapshot:${id}`;
+export const clusterSnapshotArn = (region: string, account: string, id: string) =>
+  `arn:aws:rds:${region}:${account}:cluster-snapshot:${id}`;
+export const sourceKey = (account: string) => `arn:aws:kms:${REGION}:${account}:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee`;
+
+/** A DB snapshot shared with the DR account; RDS reports a shared snapshot's identifier as its ARN. */
+export const sharedDb = (account: string, id: string, overrides: Partial<DBSnapshot> = {}): DBSnapshot => ({
+  DBSnapshotIdentifier: snapshotArn(REGION, account, id),
+  DBSnapshotArn: snapshotArn(REGION, account, id),
+  DBInstanceIdentifier: "orders-db",
+  Status: "available",
+  SnapshotType: "shared",
+  Encrypted: true,
+  KmsKeyId: sourceKey(account),
+  SnapshotCreateTime: NOW,
+  Engine: "postgres",
+  OptionGroupName: "default:postgres-16",
+  ...overrides,
+});
+
+export const sharedCluster = (account: string, id: string, overrides: Partial<DBClusterSnapshot> = {}): DBClusterSnapshot => ({
+  DBClusterSnapshotIdentifier: clusterSnapshotArn(REGION, account, id),
+  DBClusterSnapshotArn: clusterSnapshotArn(REGION, account, id),
+  DBClusterIdentifier: "ledger",
+  Status: "available",
+  SnapshotType: "shared",
+  StorageEncrypted: true,
+  KmsKeyId: sourceKey(account),
+  SnapshotCreateTime: NOW,
+  Engine: "aurora-postgresql",
+  ...overrides,
+});
+
+export const provenance = (sourceArn: string, account = SOURCE_A) => [
+  IMPORT_TAG,
+  { Key: "SourceAccount", Value: account },
+  { Key: "SourceSnapshotArn", Value: sourceArn },
+];
+
+/** An import copy owned by the DR account, in the given region. */
+export const importDb = (region: string, id: string, overrides: Partial<DBSnapshot> = {}): DBSnapshot => ({
+  DBSnapshotIdentifier: id,
+  DBSnapshotArn: snapshotArn(region, DR_ACCOUNT, id),
+  DBInstanceIdentifier: "orders-db",
+  Status: "available",
+  SnapshotType: "manual",
+  Encrypted: true,
+  KmsKeyId: region === REGION ? DR_KMS_KEY_ARN : SECONDARY_KMS_KEY_ARN,
+  SnapshotCreateTime: daysAgo(1),
+  Engine: "postgres",
+  TagList: provenance(snapshotArn(REGION, SOURCE_A, "snapshot-dr-dr-orders")),
+  ...overrides,
+});
+
+export const importCluster = (region: string, id: string, overrides: Partial<DBClusterSnapshot> = {}): DBClusterSnapshot => ({
+  DBClusterSnapshotIdentifier: id,
+  DBClusterSnapshotArn: clusterSnapshotArn(region, DR_ACCOUNT, id),
+  DBClusterIdentifier: "ledger",
+  Status: "available",
+  SnapshotType: "manual",
+  StorageEncrypted: true,
+  KmsKeyId: region === REGION ? DR_KMS_KEY_ARN : SECONDARY_KMS_KEY_ARN,
+  SnapshotCreateTime: daysAgo(1),
+  Engine: "aurora-postgresql",
+  TagList: provenance(clusterSnapshotArn(REGION, SOURCE_A, "snapshot-dr-dr-ledger")),
+  ...overrides,
+});
+
+export const scheduledEvent: RdsSnapshotImporterEvent = {
+  version: "0",
+  id: "01234567-0123-0123-0123-0123456789ab",
+  "detail-type": "Scheduled Event",
+  source: "aws.events",
+  account: DR_ACCOUNT,
+  time: NOW.toISOString(),
+  region: REGION,
+  resources: [`arn:aws:events:${REGION}:${DR_ACCOUNT}:rule/sdr-rds-import`],
+  detail: {},
+};
+
+export const sdkError = (name: string, message = name) => Object.assign(new Error(message), { name });
