@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isKnownRegion } from "./regions";
+import { monitoringSchema } from "./schema-monitoring";
 
 /**
  * The configuration contract (docs/design.md §3). Field names are fixed; every field added here has a
@@ -350,6 +351,7 @@ export const configSchema = z
     ebs: ebsSchema.default({}),
     backup: backupSchema.default({}),
     rds: rdsSchema.default({}),
+    monitoring: monitoringSchema,
   })
   .strict();
 
