@@ -27,6 +27,8 @@ import { CrossAccountCopyEventPolicy, MAX_SNAPSHOT_OWNERS_PER_POLICY } from "../
 import { dlmKeyUsePolicy } from "../modules/dr-account/dlm-key-use-policy";
 import { kmsBKeyPolicy } from "../modules/dr-account/kms-b-key-policy";
 import { kmsCKeyPolicy } from "../modules/dr-account/kms-c-key-policy";
+import { DrAccountMonitoring } from "../modules/dr-account/dr-account-monitoring";
+import { AlarmTopic } from "../modules/monitoring/alarm-topic";
 import { ServiceRole } from "../modules/iam/service-role";
 import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
 import { SnapshotDrStack } from "../modules/stack/snapshot-dr-stack";
@@ -142,6 +144,7 @@ export class DrAccountStack extends SnapshotDrStack {
     if (config.rds.enabled) this.importRdsSnapshots(config, sourcesByRegion);
     const backupAccounts = config.sourceAccounts.filter((account) => backupEnabledFor(config, account));
     if (backupAccounts.length > 0) this.receiveBackupCopies(config, backupAccounts.map((account) => account.id));
+    new DrAccountMonitoring(this, "monitoring", { config, copyEventPolicies: this.copyEventPolicies });
 
     // A snapshot is shared in its source region, and only an event policy of that region sees the share.
     this.node.addValidation({
@@ -197,7 +200,7 @@ export class DrAccountStack extends SnapshotDrStack {
               },
             }
           : {}),
-        notifications: backup.notifications ? {} : false,
+        notifications: backup.notifications ? { topic: AlarmTopic.of(this, region) } : false,
       });
       new TerraformOutput(this, outputId("backup_vault_arn", region), { value: vault.vault.arn });
     }

@@ -37,6 +37,7 @@ import { snapshotCopierRolePolicy } from "../modules/source-account/snapshot-cop
 import { EventDrivenFunction } from "../modules/lambda/event-driven-function";
 import { SNAPSHOT_COPIER_ENTRY, snapshotCopierNames, snapshotCopierTriggers } from "../modules/source-account/snapshot-copier-function";
 import { SnapshotDrStack } from "../modules/stack/snapshot-dr-stack";
+import { SourceAccountMonitoring } from "../modules/monitoring/source-account-monitoring";
 
 type SourceAccount = SnapshotDrConfig["sourceAccounts"][number];
 
@@ -73,6 +74,7 @@ export class SourceAccountStack extends SnapshotDrStack {
     }
     if (config.rds.enabled) this.copyRdsSnapshots(config, account);
     if (backupEnabledFor(config, account)) this.backUpToDrVault(config, account);
+    new SourceAccountMonitoring(this, "monitoring", { config, account });
   }
 
   /**
