@@ -85,7 +85,7 @@ describe("monitoring configuration", () => {
     const policy = (stackConfig: ReturnType<typeof parseConfig>) =>
       (Object.values(JSON.parse(Testing.synth(new DrAccountStack(Testing.app(), stackConfig))).resource.aws_iam_role_policy) as Json[]).find(
         (p) => p.name === "freshness-check",
-      ).policy;
+      )!.policy;
     expect(policy(config)).toBe(policy(parseConfig(generateConfig({ sourceAccounts: 2, regionsPerAccount: 1 }))));
   });
 });
