@@ -106,7 +106,7 @@ export class AlarmTopic extends Construct {
         endpoint: url,
       });
     }
-    // An alarm's actions must be in its own region (CloudWatch PutMetricAlarm): other regions' topics are left out.
+    // Each forward topic serves the alarms of its own region: a notification never leaves the region of its alarm.
     const forwards = forwardToTopicArns.filter((arn) => regionOfTopicArn(arn) === props.region);
     this.alarmActions = [this.topic.arn, ...forwards];
     this.reachesSomeone = emails.length + httpsEndpoints.length + forwards.length > 0;
