@@ -32,6 +32,8 @@ import { dlmKeyUsePolicy } from "../modules/dr-account/dlm-key-use-policy";
 import { kmsBKeyPolicy } from "../modules/dr-account/kms-b-key-policy";
 import { kmsCKeyPolicy } from "../modules/dr-account/kms-c-key-policy";
 import { DrAccountProtection } from "../modules/dr-account/dr-account-protection";
+import { DrAccountMonitoring } from "../modules/dr-account/dr-account-monitoring";
+import { AlarmTopic } from "../modules/monitoring/alarm-topic";
 import { ServiceRole } from "../modules/iam/service-role";
 import { CustomerManagedKey } from "../modules/kms/customer-managed-key";
 import { SnapshotDrStack } from "../modules/stack/snapshot-dr-stack";
@@ -155,6 +157,7 @@ export class DrAccountStack extends SnapshotDrStack {
     if (backupAccounts.length > 0) this.receiveBackupCopies(config, backupAccounts.map((account) => account.id));
     requestQuotaIncreases(this, config, dr.id);
     this.protection = new DrAccountProtection(this, "protection", config);
+    new DrAccountMonitoring(this, "monitoring", { config, copyEventPolicies: this.copyEventPolicies });
 
     // A snapshot is shared in its source region, and only an event policy of that region sees the share.
     this.node.addValidation({
@@ -202,7 +205,7 @@ export class DrAccountStack extends SnapshotDrStack {
         lock,
         // Terraform itself must still be able to update the vault's policy, lock and notifications.
         recoveryPointProtection: { deployRoleArn: roleArn(config, dr.id, config.deployRoleName), ...(breakGlassRoleArn ? { breakGlassRoleArn } : {}) },
-        notifications: backup.notifications ? {} : false,
+        notifications: backup.notifications ? { topic: AlarmTopic.of(this, region) } : false,
       });
       new TerraformOutput(this, outputId("backup_vault_arn", region), { value: vault.vault.arn });
     }

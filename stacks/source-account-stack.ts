@@ -39,6 +39,7 @@ import { snapshotCopierRolePolicy } from "../modules/source-account/snapshot-cop
 import { EventDrivenFunction } from "../modules/lambda/event-driven-function";
 import { SNAPSHOT_COPIER_ENTRY, snapshotCopierNames, snapshotCopierTriggers } from "../modules/source-account/snapshot-copier-function";
 import { SnapshotDrStack } from "../modules/stack/snapshot-dr-stack";
+import { SourceAccountMonitoring } from "../modules/monitoring/source-account-monitoring";
 
 type SourceAccount = SnapshotDrConfig["sourceAccounts"][number];
 
@@ -76,6 +77,7 @@ export class SourceAccountStack extends SnapshotDrStack {
     if (config.rds.enabled) this.copyRdsSnapshots(config, account);
     if (backupEnabledFor(config, account)) this.backUpToDrVault(config, account);
     requestQuotaIncreases(this, config, account.id);
+    new SourceAccountMonitoring(this, "monitoring", { config, account });
   }
 
   /**

@@ -106,8 +106,14 @@ describe("DrBackupVault", () => {
       // GIVEN the default notifications WHEN synthesized
       new DrBackupVault(stack, "vault", props());
       const json = synth();
-      // THEN the topic is named after the vault and encrypted with alias/aws/sns
-      expect(only(json, "aws_sns_topic")).toEqual({ provider: "aws.us-west-2", name: "snapshot-dr-events", kms_master_key_id: "alias/aws/sns" });
+      // THEN the topic is named after the vault and encrypted with a customer managed key of its own (never alias/aws/sns)
+      const topicKey = only(json, "aws_kms_key");
+      expect(JSON.parse(topicKey.policy).Statement.map((statement: Json) => statement.Sid)).toEqual(["AccountAdministersKey", "BackupPublishesToEncryptedTopic"]);
+      expect(only(json, "aws_sns_topic")).toEqual({
+        provider: "aws.us-west-2",
+        name: "snapshot-dr-events",
+        kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.[^.]+\.arn\}$/),
+      });
       // AND AWS Backup may publish to it only on behalf of the DR account
       const topicPolicy = only(json, "aws_sns_topic_policy");
       expect(topicPolicy.arn).toMatch(/^\$\{aws_sns_topic\.vault_topic_[A-Z0-9]+\.arn\}$/);

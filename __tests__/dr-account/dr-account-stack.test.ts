@@ -35,9 +35,9 @@ describe("DR account stack", () => {
     // GIVEN sources in us-east-1 and eu-west-1, copies in us-east-1 and us-west-2
     // WHEN the DR stack is synthesized
     const { synthesized, json } = synthDr(config);
-    // THEN there are four keys, each hygienic, and four aliases in the right regions
+    // THEN there are four data keys and an alarm topic key per region, each hygienic, with aliases in the right regions
     const keys = resourcesOf(json, "aws_kms_key");
-    expect(keys).toHaveLength(4);
+    expect(keys).toHaveLength(7);
     for (const key of keys) {
       expect(key).toMatchObject({
         enable_key_rotation: true,
@@ -49,9 +49,12 @@ describe("DR account stack", () => {
     }
     const aliases = resourcesOf(json, "aws_kms_alias").map((alias) => `${alias.provider} ${alias.name}`).sort();
     expect(aliases).toEqual([
+      "aws.eu-west-1 alias/snapshot-dr/alarms",
       "aws.eu-west-1 alias/snapshot-dr/kms-b",
+      "aws.us-east-1 alias/snapshot-dr/alarms",
       "aws.us-east-1 alias/snapshot-dr/kms-b",
       "aws.us-east-1 alias/snapshot-dr/kms-c",
+      "aws.us-west-2 alias/snapshot-dr/alarms",
       "aws.us-west-2 alias/snapshot-dr/kms-c",
     ]);
     expect(synthesized).toHaveResourceWithProperties({ tfResourceType: "aws_kms_alias" }, { name: "alias/snapshot-dr/kms-b" });
@@ -61,7 +64,7 @@ describe("DR account stack", () => {
     // GIVEN the example WHEN synthesized
     const { json } = synthDr(config);
     // THEN the eu-west-1 KMS-B policy lets the copier role of o-aaaaaaaaaa use it through ec2.eu-west-1 with the copy actions
-    const key = resourcesOf(json, "aws_kms_key").find((k) => k.provider === "aws.eu-west-1");
+    const key = resourcesOf(json, "aws_kms_key").find((k) => k.provider === "aws.eu-west-1" && k.description.includes("KMS-B"));
     const policy = JSON.parse(key!.policy);
     expect(policy.Statement).toEqual([
       { Sid: "DrAccountAdministersKey", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "kms:*", Resource: "*" },
@@ -97,7 +100,7 @@ describe("DR account stack", () => {
     // WHEN synthesized
     const { json } = synthDr(config);
     // THEN every key policy has only the DR account's own statement
-    for (const key of resourcesOf(json, "aws_kms_key")) {
+    for (const key of resourcesOf(json, "aws_kms_key").filter((k) => !k.description.includes("alarm"))) {
       expect(JSON.parse(key.policy).Statement.map((s: Json) => s.Sid)).toEqual(["DrAccountAdministersKey"]);
     }
   });

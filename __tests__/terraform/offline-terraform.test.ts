@@ -253,8 +253,9 @@ describeWithTerraform("real terraform, offline", () => {
         // WHEN its planned KMS keys are looked at
         const keys = plannedResources(dr!.plan!.json, "aws_kms_key");
 
-        // THEN there are KMS-B per source region and KMS-C per copy region, each deletable only after 30 days, and rotated
-        expect(keys).toHaveLength(4);
+        // THEN there are KMS-B per source region, KMS-C per copy region and the alarm topic's key per region (3), each
+        // deletable only after 30 days, and rotated
+        expect(keys).toHaveLength(7);
         for (const key of keys) {
           expect({ address: key.address, ...key.values }).toMatchObject({
             address: key.address,

@@ -4,11 +4,13 @@ import { BackupVaultNotifications } from "@cdktf/provider-aws/lib/backup-vault-n
 import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
-import { Annotations, TerraformProvider, Token } from "cdktf";
+import { Annotations, ITerraformDependable, TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { PolicyDocument, policyJson } from "../iam/policy-document";
 import { assertAccountId, assertCopyableVaultName, assertKmsKeyArn, assertPartition, DEFAULT_VAULT_COPY_ERROR } from "./backup-arns";
-import { backupNotificationTopicPolicy } from "./backup-notification-topic-policy";
+import { backupNotificationTopicPolicy, backupPublishesToEncryptedTopicKeyStatement } from "./backup-notification-topic-policy";
+import { CustomerManagedKey } from "../kms/customer-managed-key";
+import { policyDocument } from "../iam/policy-document";
 import { CopySources, drBackupVaultAccessPolicy, RecoveryPointProtection } from "./dr-backup-vault-access-policy";
 import { complianceLockNotice } from "./dr-vault-lock-settings";
 
@@ -39,23 +41,35 @@ export type VaultLock =
       readonly changeableForDays: number;
     };
 
+/** A topic created elsewhere (such as an `AlarmTopic`): its ARN, and its policy to wait for. */
+export interface ExistingTopic {
+  readonly topic: { readonly arn: string };
+  readonly topicPolicy?: ITerraformDependable;
+}
+
 /** Where the vault's events go. */
 export interface DrBackupVaultNotifications {
+  /**
+   * An existing topic of the vault's account and region (the region's alarm topic): no topic is created; its
+   * key and topic policy must let AWS Backup publish (see {@link backupPublishesToEncryptedTopicKeyStatement}).
+   * @default - a topic of the vault's own
+   */
+  readonly topic?: ExistingTopic;
   /**
    * The SNS topic's name (`[A-Za-z0-9_-]`, 1 to 256 characters).
    * @default - `<vault name>-events`
    */
   readonly topicName?: string;
   /**
-   * The KMS key that encrypts the topic (ID, ARN, alias or alias ARN). A customer managed key needs
-   * {@link backupPublishesToEncryptedTopicKeyStatement} in its key policy; the AWS managed `alias/aws/sns` has a
-   * fixed policy that admits no service principal, so AWS Backup may be unable to publish to a topic it encrypts.
-   * @default "alias/aws/sns"
+   * The customer managed key that encrypts the topic (ID, ARN, alias or alias ARN); its key policy needs
+   * {@link backupPublishesToEncryptedTopicKeyStatement}. Never `alias/aws/sns`: that AWS managed key's policy
+   * cannot be changed and admits no service principal, so AWS Backup cannot publish to a topic it encrypts.
+   * @default - a customer managed key created for the topic (`alias/<topic name>`)
    */
   readonly kmsMasterKeyId?: string;
   /**
    * The events published, from {@link SUPPORTED_BACKUP_VAULT_EVENTS}.
-   * @default ["COPY_JOB_FAILED", "COPY_JOB_SUCCESSFUL"]
+   * @default ["COPY_JOB_FAILED", "COPY_JOB_SUCCESSFUL"]; ["COPY_JOB_FAILED"] to an existing (alarm) topic
    */
   readonly events?: readonly string[];
 }
@@ -82,7 +96,7 @@ export interface DrBackupVaultProps {
   readonly lock: VaultLock;
   /**
    * The vault's event notifications, or `false` for none.
-   * @default - a topic encrypted with `alias/aws/sns` receiving COPY_JOB_FAILED and COPY_JOB_SUCCESSFUL
+   * @default - a topic under a customer managed key of its own receiving COPY_JOB_FAILED and COPY_JOB_SUCCESSFUL
    */
   readonly notifications?: DrBackupVaultNotifications | false;
 }
@@ -164,14 +178,22 @@ function lockArguments(lock: VaultLock): { minRetentionDays: number; maxRetentio
   return { minRetentionDays, maxRetentionDays, changeableForDays };
 }
 
+const AWS_MANAGED_SNS_KEY = /(^|:)alias\/aws\/sns$/;
+
 function notificationSettings(vaultName: string, notifications: DrBackupVaultNotifications) {
   const topicName = notifications.topicName ?? `${vaultName}-events`;
   if (!TOPIC_NAME_PATTERN.test(topicName)) throw new Error(`Expected SNS topic name to match ${TOPIC_NAME_PATTERN.source}, got '${topicName}'`);
-  const kmsMasterKeyId = notifications.kmsMasterKeyId ?? "alias/aws/sns";
-  if (!Token.isUnresolved(kmsMasterKeyId) && !SNS_KEY_PATTERN.test(kmsMasterKeyId)) {
+  const kmsMasterKeyId = notifications.kmsMasterKeyId;
+  if (kmsMasterKeyId !== undefined && !Token.isUnresolved(kmsMasterKeyId) && !SNS_KEY_PATTERN.test(kmsMasterKeyId)) {
     throw new Error(`Expected the topic's KMS key to be a key ID, key ARN, alias or alias ARN, got '${kmsMasterKeyId}'`);
   }
-  const events = [...(notifications.events ?? DEFAULT_VAULT_EVENTS)];
+  if (kmsMasterKeyId !== undefined && AWS_MANAGED_SNS_KEY.test(kmsMasterKeyId)) {
+    throw new Error("The vault's topic cannot be encrypted with alias/aws/sns: AWS Backup cannot use that AWS managed key to publish; use a customer managed key");
+  }
+  if (notifications.topic && (notifications.topicName !== undefined || kmsMasterKeyId !== undefined)) {
+    throw new Error("Vault notifications to an existing topic take neither a topic name nor a key");
+  }
+  const events = [...(notifications.events ?? (notifications.topic ? ["COPY_JOB_FAILED"] : DEFAULT_VAULT_EVENTS))];
   if (events.length === 0) throw new Error("Vault notifications need at least one event");
   for (const event of events) {
     if (!(SUPPORTED_BACKUP_VAULT_EVENTS as readonly string[]).includes(event)) {
@@ -230,11 +252,30 @@ export class DrBackupVault extends Construct {
       Annotations.of(this).addWarning(complianceLockNotice(props.vaultName, typeof region === "string" ? region : "<region>", lock.changeableForDays));
     }
 
-    if (notifications) {
+    if (notifications && props.notifications && props.notifications.topic) {
+      this.vaultNotifications = new BackupVaultNotifications(this, "vault-notifications", {
+        provider: props.provider,
+        backupVaultName: this.vault.name,
+        snsTopicArn: props.notifications.topic.topic.arn,
+        backupVaultEvents: notifications.events,
+        ...(props.notifications.topic.topicPolicy ? { dependsOn: [props.notifications.topic.topicPolicy] } : {}),
+      });
+    } else if (notifications) {
+      const kmsMasterKeyId =
+        notifications.kmsMasterKeyId ??
+        new CustomerManagedKey(this, "topic-key", {
+          provider: props.provider,
+          description: `AWS Backup notifications of the DR vault ${props.vaultName}`,
+          aliasName: `alias/${notifications.topicName}`,
+          policy: policyDocument([
+            { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` }, Action: "kms:*", Resource: "*" },
+            backupPublishesToEncryptedTopicKeyStatement(props.accountId),
+          ]),
+        }).key.arn;
       this.topic = new SnsTopic(this, "topic", {
         provider: props.provider,
         name: notifications.topicName,
-        kmsMasterKeyId: notifications.kmsMasterKeyId,
+        kmsMasterKeyId,
       });
       this.topicPolicy = new SnsTopicPolicy(this, "topic-policy", {
         provider: props.provider,

@@ -3,6 +3,7 @@ import { isKnownRegion } from "./regions";
 import { capacitySchema } from "./schema-capacity";
 import { breakGlassRoleArnSchema, drGuardrailsSchema, drProtectionSchema } from "./schema-protection";
 import { additionalAllowedVaultArns, organizationRootId } from "./schema-guardrails";
+import { monitoringSchema } from "./schema-monitoring";
 
 /**
  * The configuration contract (docs/design.md §3). Field names are fixed; every field added here has a
@@ -391,6 +392,7 @@ export const configSchema = z
     backup: backupSchema.default({}),
     rds: rdsSchema.default({}),
     capacity: capacitySchema.default({}),
+    monitoring: monitoringSchema,
   })
   .strict();
 

@@ -9,6 +9,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { PolicyStatement, policyDocument, policyJson } from "../iam/policy-document";
+import { NotifyingAlarm } from "../monitoring/notifying-alarm";
 import type { ZipEntry } from "./deterministic-zip";
 import { lambdaCodeAsset } from "./lambda-bundle";
 
@@ -107,12 +108,15 @@ const FOURTEEN_DAYS_IN_SECONDS = 14 * 24 * 3600;
 
 /**
  * A Lambda function that EventBridge rules invoke, with what running it unattended needs: its log group,
- * asynchronous retries, and a dead-letter queue for the events it still fails on and for events
- * EventBridge cannot deliver.
+ * asynchronous retries, a dead-letter queue for the events it still fails on and for events EventBridge
+ * cannot deliver, and two alarms to the region's alarm topic: a message in the dead-letter queue, an error
+ * of the function. Every copier, importer and check gets them from here.
  */
 export class EventDrivenFunction extends Construct {
   readonly function: LambdaFunction;
   readonly deadLetterQueue: SqsQueue;
+  readonly deadLetterQueueAlarm: NotifyingAlarm;
+  readonly errorsAlarm: NotifyingAlarm;
 
   constructor(scope: Construct, id: string, props: EventDrivenFunctionProps) {
     super(scope, id);
@@ -176,6 +180,42 @@ export class EventDrivenFunction extends Construct {
       maximumRetryAttempts: 2,
       maximumEventAgeInSeconds: 6 * 3600,
       destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
+    });
+
+    // A failed event lands in the queue and stays there: one message is one copy that did not happen.
+    // (Amazon SQS metrics: ApproximateNumberOfMessagesVisible; a queue with messages stays active and reports it.)
+    this.deadLetterQueueAlarm = new NotifyingAlarm(this, "dead-letter-queue-alarm", {
+      provider,
+      region,
+      alarmName: `${names.deadLetterQueueName}-not-empty`,
+      description:
+        `Events that ${names.functionName} failed on (after its retries) or that EventBridge could not deliver wait in ` +
+        `${names.deadLetterQueueName}. Read them, fix the cause (see the function's log), then redrive or delete them. Runbook: README "Operations".`,
+      metric: {
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: names.deadLetterQueueName },
+        statistic: "Maximum",
+        periodSeconds: 300,
+      },
+      treatMissingData: "notBreaching",
+    });
+    // Lambda's Errors metric: invocations that ended in an error (a thrown failure, a timeout, a crash).
+    this.errorsAlarm = new NotifyingAlarm(this, "errors-alarm", {
+      provider,
+      region,
+      alarmName: `${names.functionName}-errors`,
+      description:
+        `${names.functionName} failed at least once in 5 minutes. Its log (/aws/lambda/${names.functionName}) has a line ` +
+        `with "decision":"failed" for each failure. Runbook: README "Operations".`,
+      metric: {
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: names.functionName },
+        statistic: "Sum",
+        periodSeconds: 300,
+      },
+      treatMissingData: "notBreaching",
     });
 
     for (const trigger of props.triggers) {

@@ -1,0 +1,125 @@
+import { Annotations, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import type { SnapshotDrConfig } from "../config/load-config";
+import { backupDrVaultName, backupDrVaultRegion, backupEnabledFor, rdsCopyContract } from "../config/naming";
+import { ServiceRole } from "../iam/service-role";
+import { DlmCopyFailureAlarms } from "../monitoring/dlm-copy-failure-alarms";
+import { alarmTopicName, freshnessCheckNames } from "../monitoring/monitoring-names";
+import { recoveryPointObjectives, unreachableObjectives } from "../monitoring/recovery-point-objectives";
+import type { SnapshotDrStack } from "../stack/snapshot-dr-stack";
+import type { CrossAccountCopyEventPolicy } from "./cross-account-copy-event-policy";
+import { FreshnessCheckFunction } from "./freshness-check-function";
+import { freshnessCheckRolePolicy } from "./freshness-check-role-policy";
+import type { ExpectedSource } from "./freshness-check/stale-sources";
+import { TamperAlerts } from "./tamper-alerts";
+
+/** Properties of {@link DrAccountMonitoring}. */
+export interface DrAccountMonitoringProps {
+  readonly config: SnapshotDrConfig;
+  /** The DR stack's cross-account copy event policies (their IDs and source regions). */
+  readonly copyEventPolicies: readonly CrossAccountCopyEventPolicy[];
+}
+
+/**
+ * Where each source's DR copies land, per region: EBS copies in every copy region, RDS imports in the source
+ * region, AWS Backup copies in the DR vault a source region copies into.
+ */
+export function expectedSourcesByRegion(config: SnapshotDrConfig): Map<string, ExpectedSource[]> {
+  const byRegion = new Map<string, ExpectedSource[]>();
+  const add = (region: string, source: ExpectedSource) => byRegion.set(region, [...(byRegion.get(region) ?? []), source]);
+  for (const account of config.sourceAccounts) {
+    for (const region of account.regions) {
+      for (const copyRegion of config.drAccount.copyRegions) add(copyRegion, { account: account.id, region, flow: "ebs" });
+      if (config.rds.enabled) add(region, { account: account.id, region, flow: "rds" });
+      if (backupEnabledFor(config, account)) add(backupDrVaultRegion(config, region), { account: account.id, region, flow: "backup" });
+    }
+  }
+  return byRegion;
+}
+
+/**
+ * The DR account's monitoring (issue 11 §2 and §3): in every region of the stack the tamper alerts; where
+ * DLM copies shared snapshots, alarms on its failed copies; where DR copies land, the freshness check and its
+ * alarm. Every alarm and rule reports to the region's {@link AlarmTopic}. The functions' own alarms
+ * (dead-letter queue, errors) come with every `EventDrivenFunction`.
+ */
+export class DrAccountMonitoring extends Construct {
+  readonly freshnessChecks = new Map<string, FreshnessCheckFunction>();
+
+  constructor(scope: Construct, id: string, props: DrAccountMonitoringProps) {
+    super(scope, id);
+    const stack = TerraformStack.of(this) as SnapshotDrStack;
+    const { config } = props;
+    const dr = config.drAccount;
+
+    for (const region of stack.regions) {
+      new TamperAlerts(this, `tamper-alerts-${region}`, { provider: stack.providerFor(region), region, namePrefix: config.namePrefix });
+    }
+
+    const policiesByRegion = new Map<string, CrossAccountCopyEventPolicy[]>();
+    for (const policy of props.copyEventPolicies) policiesByRegion.set(policy.region, [...(policiesByRegion.get(policy.region) ?? []), policy]);
+    for (const [region, policies] of policiesByRegion) {
+      new DlmCopyFailureAlarms(this, `dlm-copy-failures-${region}`, {
+        provider: stack.providerFor(region),
+        region,
+        namePrefix: config.namePrefix,
+        policyIds: policies.map((policy) => policy.policy.id),
+      });
+    }
+
+    const expectedByRegion = expectedSourcesByRegion(config);
+    const backupUsed = config.sourceAccounts.some((account) => backupEnabledFor(config, account));
+    const names = freshnessCheckNames(config.namePrefix);
+    const checkRegions = stack.regions.filter((region) => expectedByRegion.has(region));
+    const role = new ServiceRole(this, "freshness-check-role", {
+      provider: stack.homeProvider,
+      roleName: names.roleName,
+      servicePrincipal: "lambda.amazonaws.com",
+      description: "Reads the DR account's copies to report sources that stopped sending",
+      inlinePolicies: {
+        "freshness-check": freshnessCheckRolePolicy({
+          partition: config.partition,
+          drAccountId: dr.id,
+          regions: checkRegions,
+          functionNames: names,
+          ...(backupUsed ? { backupVaultName: backupDrVaultName(config) } : {}),
+        }),
+      },
+    });
+    const rpoHours = recoveryPointObjectives(config);
+    const contract = rdsCopyContract(config);
+    const dlmPolicyRegions = props.copyEventPolicies.map((policy) => ({ policyId: policy.policy.id, region: policy.region }));
+    for (const region of checkRegions) {
+      const expected = expectedByRegion.get(region)!;
+      this.freshnessChecks.set(
+        region,
+        new FreshnessCheckFunction(this, `freshness-check-${region}`, {
+          provider: stack.providerFor(region),
+          partition: config.partition,
+          drAccountId: dr.id,
+          region,
+          namePrefix: config.namePrefix,
+          roleArn: role.role.arn,
+          dependsOn: role.inlinePolicyResources,
+          expected,
+          rpoHours,
+          dlmPolicyRegions: expected.some((source) => source.flow === "ebs") ? dlmPolicyRegions : [],
+          ...(expected.some((source) => source.flow === "backup") ? { backupVaultName: backupDrVaultName(config) } : {}),
+          ...(expected.some((source) => source.flow === "rds")
+            ? { rdsImport: { tagKey: contract.importTagKey, tagValue: contract.markerValue, prefix: contract.importPrefix } }
+            : {}),
+        }),
+      );
+    }
+
+    this.node.addValidation({ validate: () => unreachableObjectives(config) });
+    const notifications = config.monitoring.notifications;
+    if (notifications.emails.length + notifications.httpsEndpoints.length + notifications.forwardToTopicArns.length === 0) {
+      Annotations.of(stack).addWarning(
+        "No alarm reaches a person: monitoring.notifications lists no e-mail address, HTTPS endpoint or topic to forward to. " +
+          `The alarms and tamper alerts publish to the SNS topic ${alarmTopicName(config.namePrefix)} of each region and account, ` +
+          "which has no subscriber until you configure one.",
+      );
+    }
+  }
+}

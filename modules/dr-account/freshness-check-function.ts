@@ -1,0 +1,99 @@
+import { ITerraformDependable, TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { EventDrivenFunction } from "../lambda/event-driven-function";
+import { NotifyingAlarm } from "../monitoring/notifying-alarm";
+import { alarmName, freshnessCheckNames } from "../monitoring/monitoring-names";
+import { FLOWS, sourceKey, type ExpectedSource, type Flow } from "./freshness-check/stale-sources";
+
+export const FRESHNESS_CHECK_ENTRY = "modules/dr-account/freshness-check/handler.ts";
+
+/** Properties of a {@link FreshnessCheckFunction}. */
+export interface FreshnessCheckFunctionProps {
+  readonly provider: TerraformProvider;
+  readonly partition: string;
+  readonly drAccountId: string;
+  readonly region: string;
+  readonly namePrefix: string;
+  readonly roleArn: string;
+  /** Resources the function must wait for (its role's policy). */
+  readonly dependsOn: readonly ITerraformDependable[];
+  /** The sources whose copies land in this region (packaged with the function: no environment limit). */
+  readonly expected: readonly ExpectedSource[];
+  readonly rpoHours: Readonly<Record<Flow, number>>;
+  /** DLM event policy ID (a token) → the source region it copies from. */
+  readonly dlmPolicyRegions: readonly { readonly policyId: string; readonly region: string }[];
+  /** @default - no AWS Backup sources */
+  readonly backupVaultName?: string;
+  /** @default - no RDS sources */
+  readonly rdsImport?: { readonly tagKey: string; readonly tagValue: string; readonly prefix: string };
+}
+
+/** Lambda allows 4 KB of environment variables in all; a DLM policy entry is at most ~45 characters. */
+const MAX_DLM_POLICY_ENTRIES = 80;
+
+/**
+ * The freshness check of one DR region (see `freshness-check/handler.ts`), run hourly, and its alarm: more
+ * than zero stale sources, or no report at all for two hours (missing data is breaching), tells someone.
+ */
+export class FreshnessCheckFunction extends Construct {
+  readonly function: EventDrivenFunction;
+  readonly staleSourcesAlarm: NotifyingAlarm;
+
+  constructor(scope: Construct, id: string, props: FreshnessCheckFunctionProps) {
+    super(scope, id);
+    if (props.dlmPolicyRegions.length > MAX_DLM_POLICY_ENTRIES) {
+      throw new Error(
+        `The freshness check of ${props.region} would map ${props.dlmPolicyRegions.length} DLM policies in its environment: ` +
+          `at most ${MAX_DLM_POLICY_ENTRIES} fit in Lambda's 4 KB of environment variables`,
+      );
+    }
+    const names = freshnessCheckNames(props.namePrefix);
+    const flows = FLOWS.filter((flow) => props.expected.some((source) => source.flow === flow));
+    const lines = [...new Set(props.expected.map(sourceKey))].sort();
+    this.function = new EventDrivenFunction(this, "function", {
+      provider: props.provider,
+      partition: props.partition,
+      accountId: props.drAccountId,
+      region: props.region,
+      names,
+      description: "Reports sources whose newest DR-owned copy is older than the recovery point objective",
+      entry: FRESHNESS_CHECK_ENTRY,
+      triggers: [
+        {
+          id: "hourly",
+          ruleName: names.scheduleRuleName,
+          description: "Hourly freshness check of every source's newest DR copy",
+          scheduleExpression: "rate(1 hour)",
+        },
+      ],
+      roleArn: props.roleArn,
+      dependsOn: props.dependsOn,
+      timeoutSeconds: 900,
+      extraFiles: [{ name: "expected-sources.txt", data: Buffer.from(`${lines.join("\n")}\n`) }],
+      environment: {
+        DR_ACCOUNT_ID: props.drAccountId,
+        EXPECTED_SOURCES_FILE: "expected-sources.txt",
+        RPO_HOURS: flows.map((flow) => `${flow}=${props.rpoHours[flow]}`).join(","),
+        DLM_POLICY_REGIONS: props.dlmPolicyRegions.map((entry) => `${entry.policyId}=${entry.region}`).join(","),
+        METRIC_NAMESPACE: names.metricNamespace,
+        METRIC_NAME: names.metricName,
+        ...(props.backupVaultName ? { BACKUP_VAULT_NAME: props.backupVaultName } : {}),
+        ...(props.rdsImport
+          ? { RDS_IMPORT_TAG_KEY: props.rdsImport.tagKey, RDS_IMPORT_TAG_VALUE: props.rdsImport.tagValue, RDS_IMPORT_PREFIX: props.rdsImport.prefix }
+          : {}),
+      },
+    });
+    // Hourly reports into hourly periods: two periods, both stale or both silent, before anyone is woken.
+    this.staleSourcesAlarm = new NotifyingAlarm(this, "stale-sources-alarm", {
+      provider: props.provider,
+      region: props.region,
+      alarmName: alarmName(props.namePrefix, `stale-sources-${props.region}`),
+      description:
+        `Sources whose newest DR copy in ${props.region} is older than the recovery point objective (${flows.map((f) => `${f} ${props.rpoHours[f]} h`).join(", ")}), ` +
+        `or the freshness check stopped reporting. Find them in /aws/lambda/${names.functionName}: lines with "decision":"stale". Runbook: README "Operations".`,
+      metric: { namespace: names.metricNamespace, metricName: names.metricName, statistic: "Maximum", periodSeconds: 3600 },
+      evaluationPeriods: 2,
+      treatMissingData: "breaching",
+    });
+  }
+}

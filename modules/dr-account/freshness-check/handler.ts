@@ -1,0 +1,180 @@
+import * as fs from "fs";
+import * as path from "path";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { RDSClient } from "@aws-sdk/client-rds";
+import { BackupClient } from "@aws-sdk/client-backup";
+import { createRetrying, defaultSleep, TRANSIENT_ERRORS } from "../../lambda/runtime/retry";
+import { ACCOUNT_ID, settingsReader } from "../../lambda/runtime/settings";
+import { backupCopies, ebsCopies, rdsCopies, type CopiesFound } from "./dr-copies";
+import { FLOWS, staleSources, type ExpectedSource, type Flow, type StaleSource } from "./stale-sources";
+
+/**
+ * The DR account's freshness check (a dead-man's switch), one per region where DR copies land, run hourly:
+ * for every source expected here (account × region × flow, packaged with the function) it finds the newest
+ * copy the DR account owns and reports the sources older than their flow's recovery point objective.
+ *
+ * Output, all in this function's log group:
+ * - one `"decision":"stale"` line per stale source (account, region, flow, reason, newest copy, age, RPO);
+ * - one `"decision":"summary"` line in CloudWatch Embedded Metric Format, which publishes the metric
+ *   `<METRIC_NAMESPACE>/<METRIC_NAME>` (the number of stale sources) with no dimension: one metric per region,
+ *   whatever the number of accounts. A run that fails publishes nothing, which the alarm treats as breaching.
+ */
+
+export interface Settings {
+  readonly drAccountId: string;
+  readonly expected: readonly ExpectedSource[];
+  readonly rpoHours: Readonly<Record<Flow, number>>;
+  /** DLM policy ID → the source region whose shares it copies. */
+  readonly policyRegions: ReadonlyMap<string, string>;
+  readonly backupVaultName?: string;
+  readonly rdsImport?: { readonly tagKey: string; readonly tagValue: string; readonly prefix: string };
+  readonly metricNamespace: string;
+  readonly metricName: string;
+}
+
+const SOURCE = /^(ebs|rds|backup)\/(\d{12})\/([a-z]{2}(-gov)?-[a-z]+-\d)$/;
+
+/** `ebs=36,rds=36,backup=44` → hours per flow; `policy-1=us-east-1,...` → map; every problem reported at once. */
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const { problems, read, optional } = settingsReader(env);
+  const drAccountId = read("DR_ACCOUNT_ID", ACCOUNT_ID, "a 12-digit AWS account id");
+  const file = read("EXPECTED_SOURCES_FILE", undefined, "");
+  const rpoText = read("RPO_HOURS", /^(ebs|rds|backup)=\d+(,(ebs|rds|backup)=\d+)*$/, "flow=hours pairs, e.g. ebs=36,rds=36,backup=44");
+  const metricNamespace = read("METRIC_NAMESPACE", /^[^:].{0,254}$/, "a CloudWatch namespace");
+  const metricName = read("METRIC_NAME", /^.{1,255}$/, "a metric name");
+
+  const expected: ExpectedSource[] = [];
+  if (file !== "") {
+    let text = "";
+    try {
+      text = fs.readFileSync(path.join(env.LAMBDA_TASK_ROOT ?? __dirname, path.basename(file)), "utf8");
+    } catch (error) {
+      problems.push(`EXPECTED_SOURCES_FILE ${JSON.stringify(file)} cannot be read: ${(error as Error).message}`);
+    }
+    for (const line of text.split("\n").map((l) => l.trim()).filter((l) => l !== "")) {
+      const match = SOURCE.exec(line);
+      if (match) expected.push({ flow: match[1] as Flow, account: match[2], region: match[3] });
+      else problems.push(`EXPECTED_SOURCES_FILE has a line that is not <flow>/<account>/<region>: ${JSON.stringify(line)}`);
+    }
+  }
+  const rpoHours = { ebs: 0, rds: 0, backup: 0 } as Record<Flow, number>;
+  for (const pair of rpoText === "" ? [] : rpoText.split(",")) {
+    const [flow, hours] = pair.split("=");
+    rpoHours[flow as Flow] = Number(hours);
+  }
+  for (const flow of FLOWS) {
+    if (expected.some((source) => source.flow === flow) && !(rpoHours[flow] > 0)) problems.push(`RPO_HOURS has no positive value for ${flow}`);
+  }
+  const policyRegions = new Map<string, string>();
+  for (const pair of (optional("DLM_POLICY_REGIONS") ?? "").split(",").filter((p) => p !== "")) {
+    const [policyId, region] = pair.split("=");
+    if (!/^policy-[0-9a-f]+$/.test(policyId ?? "") || !region) problems.push(`DLM_POLICY_REGIONS has an entry that is not policy-<id>=<region>: ${JSON.stringify(pair)}`);
+    else policyRegions.set(policyId, region);
+  }
+  const backupVaultName = optional("BACKUP_VAULT_NAME");
+  if (expected.some((source) => source.flow === "backup") && !backupVaultName) problems.push("BACKUP_VAULT_NAME is not set (required when backup sources are expected)");
+  const tagKey = optional("RDS_IMPORT_TAG_KEY");
+  const tagValue = optional("RDS_IMPORT_TAG_VALUE");
+  const prefix = optional("RDS_IMPORT_PREFIX");
+  const rdsImport = tagKey && tagValue && prefix ? { tagKey, tagValue, prefix } : undefined;
+  if (expected.some((source) => source.flow === "rds") && !rdsImport) {
+    problems.push("RDS_IMPORT_TAG_KEY, RDS_IMPORT_TAG_VALUE and RDS_IMPORT_PREFIX are required when RDS sources are expected");
+  }
+  if (problems.length > 0) throw new Error(`Invalid freshness check configuration: ${problems.join("; ")}`);
+  return { drAccountId, expected, rpoHours, policyRegions, ...(backupVaultName ? { backupVaultName } : {}), ...(rdsImport ? { rdsImport } : {}), metricNamespace, metricName };
+}
+
+export interface ScheduledEvent {
+  readonly "detail-type": string;
+  readonly source: string;
+  readonly region: string;
+  readonly time?: string;
+}
+
+export interface FreshnessResult {
+  readonly expectedSources: number;
+  readonly stale: readonly StaleSource[];
+  readonly copiesFound: number;
+  readonly unattributedCopies: number;
+}
+
+export interface HandlerDeps {
+  readonly settings: Settings;
+  /** EC2 of a region (this one, and the source regions for shared-snapshot look-ups). */
+  readonly ec2Of: (region: string) => EC2Client;
+  readonly rds: RDSClient;
+  readonly backup: BackupClient;
+  readonly now?: () => Date;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  readonly log?: (entry: Record<string, unknown>) => void;
+}
+
+const COMPONENT = "freshness-check";
+
+export function createHandler(deps: HandlerDeps): (event: ScheduledEvent) => Promise<FreshnessResult> {
+  const { settings } = deps;
+  const log = deps.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify({ component: COMPONENT, ...entry })));
+  const retrying = createRetrying({ sleep: deps.sleep ?? defaultSleep, random: deps.random ?? Math.random, log, retryableErrors: new Set(TRANSIENT_ERRORS) });
+  const now = deps.now ?? (() => new Date());
+
+  return async (event) => {
+    if (event?.source !== "aws.events" || event["detail-type"] !== "Scheduled Event") {
+      throw new Error(`Event not handled: source ${JSON.stringify(event?.source)}, detail-type ${JSON.stringify(event?.["detail-type"])}`);
+    }
+    const region = event.region;
+    const flows = new Set(settings.expected.map((source) => source.flow));
+    const found: CopiesFound[] = [];
+    if (flows.has("ebs")) {
+      found.push(
+        await ebsCopies({ ec2: deps.ec2Of(region), ec2Of: deps.ec2Of, drAccountId: settings.drAccountId, expected: settings.expected, policyRegions: settings.policyRegions, retrying }),
+      );
+    }
+    if (flows.has("rds") && settings.rdsImport) {
+      const { tagKey, tagValue, prefix } = settings.rdsImport;
+      found.push(await rdsCopies({ rds: deps.rds, region, importTagKey: tagKey, importTagValue: tagValue, importPrefix: prefix, retrying }));
+    }
+    if (flows.has("backup") && settings.backupVaultName) found.push(await backupCopies({ backup: deps.backup, vaultName: settings.backupVaultName, retrying }));
+
+    const at = now();
+    const copies = found.flatMap((f) => f.copies);
+    const unattributedCopies = found.reduce((sum, f) => sum + f.unattributed, 0);
+    const stale = staleSources(settings.expected, copies, at, settings.rpoHours);
+    for (const source of stale) log({ decision: "stale", ...source });
+    if (unattributedCopies > 0) log({ decision: "unattributed", region, unattributedCopies, reason: "DR-owned copies whose source could not be read from their tags or description" });
+    // Embedded Metric Format: CloudWatch Logs extracts the metric; an empty dimension set keeps it one per region.
+    log({
+      decision: "summary",
+      region,
+      expectedSources: settings.expected.length,
+      staleSources: stale.length,
+      copiesFound: copies.length,
+      unattributedCopies,
+      _aws: {
+        Timestamp: at.getTime(),
+        CloudWatchMetrics: [{ Namespace: settings.metricNamespace, Dimensions: [[]], Metrics: [{ Name: settings.metricName, Unit: "Count" }] }],
+      },
+      [settings.metricName]: stale.length,
+    });
+    return { expectedSources: settings.expected.length, stale, copiesFound: copies.length, unattributedCopies };
+  };
+}
+
+let lambdaHandler: ReturnType<typeof createHandler> | undefined;
+const ec2Clients = new Map<string, EC2Client>();
+
+export const handler = async (event: ScheduledEvent): Promise<FreshnessResult> => {
+  if (!lambdaHandler) {
+    lambdaHandler = createHandler({
+      settings: readSettings(process.env),
+      ec2Of: (region) => {
+        let client = ec2Clients.get(region);
+        if (!client) ec2Clients.set(region, (client = new EC2Client({ region, maxAttempts: 1 })));
+        return client;
+      },
+      rds: new RDSClient({ maxAttempts: 1 }),
+      backup: new BackupClient({ maxAttempts: 1 }),
+    });
+  }
+  return lambdaHandler(event);
+};
