@@ -1,7 +1,7 @@
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../modules/config/load-config";
-import { backupDrVaultName, backupEnabledFor, backupSourceVaultName, backupVaultArn, orgStackName } from "../modules/config/naming";
+import { backupCopyGuardrailVaultArns, backupEnabledFor, orgStackName } from "../modules/config/naming";
 import { backupCopyGuardrailPolicy, denyLeaveOrganizationPolicy } from "../modules/org-management/backup-guardrail-policies";
 import { BACKUP_TRUSTED_ACCESS_STEP, OrganizationBackupSettings } from "../modules/org-management/organization-backup-settings";
 import { ServiceControlPolicy } from "../modules/org-management/service-control-policy";
@@ -55,19 +55,13 @@ export class OrgManagementStack extends SnapshotDrStack {
       );
     }
     if (backup.guardrails.restrictCopyTargets) {
-      const drVaults = dr.copyRegions.map((region) => backupVaultArn(config, region, dr.id, backupDrVaultName(config)));
-      const ownRegionVaults = backup.rules.flatMap((rule) =>
-        rule.copyToRegion
-          ? backupAccounts.map((account) => backupVaultArn(config, rule.copyToRegion!.region, account.id, backupSourceVaultName(config)))
-          : [],
-      );
       this.guardrails.push(
         new ServiceControlPolicy(this, "restrict-backup-copy-targets", {
           provider: this.homeProvider,
           name: `${config.namePrefix}-backup-copies-only-to-dr-vaults`,
           description: "Recovery points may be copied only into the DR vaults (and the accounts' own configured vaults)",
           document: backupCopyGuardrailPolicy({
-            allowedVaultArns: [...drVaults, ...ownRegionVaults],
+            allowedVaultArns: backupCopyGuardrailVaultArns(config, organization.id),
             ...(backup.guardrails.allowedTargetOrgPaths ? { allowedTargetOrgPaths: backup.guardrails.allowedTargetOrgPaths } : {}),
           }),
           targetIds: backup.guardrails.copyGuardrailTargets ?? backupAccounts.map((account) => account.id),

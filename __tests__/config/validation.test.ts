@@ -267,12 +267,12 @@ describe("configuration validation", () => {
     [
       "an OU path outside the DR account's organization",
       (c) => withBackup(c, { copySources: { type: "organizationalUnits", orgPaths: ["o-cccccccccc/r-abcd/ou-abcd-12345678/"] } }),
-      "backup.copySources.orgPaths: every OU path must be in the DR account's organization o-aaaaaaaaaa",
+      "backup.copySources.orgPaths[0]: every OU path must be in the DR account's organization o-aaaaaaaaaa",
     ],
     [
       "the default aws/rds key for RDS copies",
       (c) => (c.rds = { enabled: true, kmsKeyAlias: "alias/aws/rds" }),
-      "rds.kmsKeyAlias: You can't share a snapshot that's encrypted with the default AWS KMS key; leave it unset so that a customer managed key is created",
+      "rds.kmsKeyAlias: alias/aws/ names an AWS managed key: You can't share a snapshot that's encrypted with the default AWS KMS key; leave it unset so that a customer managed key is created",
     ],
     [
       "RDS transit copies kept as long as the DR copies",

@@ -49,6 +49,20 @@ export const backupDrVaultRegion = (config: SnapshotDrConfig, sourceRegion: stri
 export const backupVaultArn = (config: SnapshotDrConfig, region: string, accountId: string, vaultName: string) =>
   `arn:${config.partition}:backup:${region}:${accountId}:backup-vault:${vaultName}`;
 
+/**
+ * The vaults the copy guardrail SCP lets recovery points be copied to: the DR vault of every copy region, and
+ * the own vault of each AWS Backup account of the organization in every `copyToRegion` region.
+ */
+export function backupCopyGuardrailVaultArns(config: SnapshotDrConfig, organizationId: string): string[] {
+  const dr = config.drAccount;
+  const accounts = config.sourceAccounts.filter((account) => backupEnabledFor(config, account) && account.organizationId === organizationId);
+  const drVaults = dr.copyRegions.map((region) => backupVaultArn(config, region, dr.id, backupDrVaultName(config)));
+  const ownRegionVaults = config.backup.rules.flatMap((rule) =>
+    rule.copyToRegion ? accounts.map((account) => backupVaultArn(config, rule.copyToRegion!.region, account.id, backupSourceVaultName(config))) : [],
+  );
+  return [...drVaults, ...ownRegionVaults];
+}
+
 /** `share` mode: the source account's key for the protected volumes. */
 export const kmsAAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/kms-a`;
 
