@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from "./modules/config/load-config";
+import { configWarnings } from "./modules/config/review-warnings";
 import { loadIamCatalog } from "./modules/policy-lint/lint-policies";
 import { synthesize, SynthValidationError } from "./stacks/synthesize";
 import { disableTokenStackTraces } from "./stacks/token-stack-traces";
@@ -17,6 +18,7 @@ async function main(): Promise<number> {
     const result = synthesize(config, outdir, { policyCatalog: await loadIamCatalog() });
     console.log(`Synthesized ${result.stacks.length} stack(s) from ${configFile} into ${outdir}: ${result.stacks.join(", ")}`);
     for (const notice of result.notices) console.log(`\nReview: ${notice}`);
+    for (const warning of configWarnings(config)) console.log(`\nReview: ${warning.path}: ${warning.message}`);
     return 0;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof SynthValidationError) {
@@ -30,7 +32,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
-    console.error(error);
+    // Never a stack trace: bad input is a ConfigError above; anything else is a defect, reported in one line.
+    console.error(`snapshot-dr: internal error (please report it): ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   },
 );

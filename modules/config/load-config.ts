@@ -37,7 +37,7 @@ export function configProblems(data: unknown): { problems: ConfigProblem[]; conf
   const knownKeys = Object.keys(shape);
   const unknownKeys = Object.keys(record).filter((key) => !knownKeys.includes(key) && !unsafe.some((p) => p.path === key));
   const problems: ConfigProblem[] = [...unsafe];
-  if (unknownKeys.length > 0) problems.push({ path: "", message: `Unrecognized key(s) in object: ${unknownKeys.map((key) => `'${key}'`).join(", ")}` });
+  for (const key of unknownKeys) problems.push({ path: key, message: `unknown field (the configuration's fields are ${knownKeys.join(", ")})` });
 
   const parsed: Record<string, unknown> = {};
   const available = new Set<ConfigSection>();

@@ -12,6 +12,37 @@ export type YamlFileResult = { readonly data: unknown; readonly problems?: undef
 
 const problem = (message: string): YamlFileResult => ({ problems: [{ path: "", message }] });
 
+/** Flow collections (`[...]`, `{...}`) nested deeper than any configuration needs; checked before parsing. */
+export const MAX_FLOW_NESTING = 64;
+
+/** The line where flow collections first nest deeper than MAX_FLOW_NESTING (quoted text and comments skipped). */
+function excessiveFlowNestingLine(text: string): number | undefined {
+  let depth = 0;
+  let line = 1;
+  let quote: string | undefined;
+  let comment = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char === "\n") {
+      line++;
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (char === "\\" && quote === '"') index++;
+      else if (char === quote) quote = undefined;
+      continue;
+    }
+    if (char === '"' || char === "'") quote = char;
+    else if (char === "#" && (index === 0 || /\s/.test(text[index - 1]))) comment = true;
+    else if (char === "[" || char === "{") {
+      if (++depth > MAX_FLOW_NESTING) return line;
+    } else if ((char === "]" || char === "}") && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 export function readYamlFile(file: string): YamlFileResult {
   let text: string;
   try {
@@ -24,6 +55,8 @@ export function readYamlFile(file: string): YamlFileResult {
     const reason = code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : (error as Error).message.split("\n")[0];
     return problem(`cannot read the configuration: ${reason}`);
   }
+  const deepLine = excessiveFlowNestingLine(text);
+  if (deepLine !== undefined) return { problems: [{ path: `line ${deepLine}`, message: `YAML error: collections nested more than ${MAX_FLOW_NESTING} levels deep; no configuration field is` }] };
   const lineCounter = new LineCounter();
   const where = (offset: number) => {
     const position = lineCounter.linePos(offset);
