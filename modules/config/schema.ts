@@ -71,6 +71,7 @@ const dlmInterval = (description: string) =>
     })
     .strict()
     .superRefine((value, ctx) => {
+      if (value.interval > 36500) return; // reported by the field's own bound
       const problem = retentionProblem(value.interval, value.unit);
       if (problem) ctx.addIssue({ code: "custom", path: ["interval"], message: problem });
     })
