@@ -133,6 +133,12 @@ const copyRestrictionsOfSeed003 = whenBackupIsUsed((config, problem, accounts) =
   }
 });
 
+const breakGlassRoleIsInThePartition = whenBackupIsUsed(({ backup, partition }, problem) => {
+  if (backup.breakGlassRoleArn !== undefined && !backup.breakGlassRoleArn.startsWith(`arn:${partition}:`)) {
+    problem("backup.breakGlassRoleArn", `expected a role of partition '${partition}'`);
+  }
+});
+
 const copySourcesAreInTheDrOrganization = whenBackupIsUsed((config, problem) => {
   const sources = config.backup.copySources;
   if (sources.type !== "organizationalUnits") return;
@@ -150,4 +156,5 @@ export const backupRules: readonly ConfigRule[] = [
   rulesAreWellFormed,
   copyRestrictionsOfSeed003,
   copySourcesAreInTheDrOrganization,
+  breakGlassRoleIsInThePartition,
 ];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { cronExpressionProblems } from "./cron-expression";
-import { isKnownRegion } from "./regions";
+import { KNOWN_REGIONS } from "./regions";
 import { retentionProblem, TAG_KEY_PATTERN, TAG_VALUE_PATTERN } from "./aws-limits";
 
 /**
@@ -20,8 +20,9 @@ const organizationId = z
   .describe("An organization ID, `o-` followed by 10 to 32 lowercase letters or digits.");
 
 const region = z
-  .string()
-  .refine(isKnownRegion, (value) => ({ message: `unknown region '${value}'` }))
+  .enum(KNOWN_REGIONS, {
+    errorMap: (issue, ctx) => ({ message: issue.code === "invalid_enum_value" ? `unknown region '${String(ctx.data)}'` : ctx.defaultError }),
+  })
   .describe("An AWS region name such as us-east-1, in the configuration's partition.");
 
 /** Lowercase, so that every derived name (alias, role, function, queue, vault) accepts it as is. */
@@ -51,7 +52,7 @@ const tagKey = z
   .min(1, "tag keys must not be empty")
   .max(128, "tag keys are at most 128 characters")
   .regex(TAG_KEY_PATTERN, "tag keys may contain only Unicode letters, digits, spaces and _.:/=+-@ (AWS tag character set), and not be __proto__, constructor or prototype")
-  .refine((key) => !key.toLowerCase().startsWith("aws:"), "tag keys must not start with 'aws:' (reserved by AWS)")
+  .regex(/^(?![aA][wW][sS]:)/, "tag keys must not start with 'aws:' (reserved by AWS)")
   .describe("A tag key: 1 to 128 Unicode letters, digits, spaces or `_.:/=+-@`, not starting with `aws:`.");
 const tagValue = z
   .string()
@@ -177,7 +178,7 @@ export const snapshotScheduleSchema = z
         errorMap: () => ({ message: `expected one of ${DLM_INTERVAL_HOURS.join(", ")} (the intervals Amazon Data Lifecycle Manager supports)` }),
       })
       .optional()
-      .describe("Snapshot every N hours (1, 2, 3, 4, 6, 8, 12 or 24). Set this or cronExpression."),
+      .describe("Snapshot every N hours (1, 2, 3, 4, 6, 8, 12 or 24). Set this or cronExpression. Default: none."),
     /** Start time in UTC, `hh:mm`. */
     time: z
       .string()
@@ -193,7 +194,7 @@ export const snapshotScheduleSchema = z
         for (const message of cronExpressionProblems(expression, "dlm")) ctx.addIssue({ code: "custom", message });
       })
       .optional()
-      .describe("A DLM cron expression, cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>), 1 hour to 1 year apart; instead of intervalHours/time."),
+      .describe("A DLM cron expression, cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>), 1 hour to 1 year apart; instead of intervalHours/time. Default: none."),
   })
   .strict()
   .describe("When the source accounts snapshot their volumes: intervalHours (and time), or cronExpression.");
@@ -238,7 +239,7 @@ export const ebsSchema = z
 /** AWS Backup vault names: 2 to 50 of letters, digits, hyphens and underscores. */
 const backupVaultName = z
   .string()
-  .regex(/^[a-zA-Z0-9\-\_]{2,50}$/, "expected a backup vault name: 2 to 50 letters, digits, '-' or '_'")
+  .regex(/^[a-zA-Z0-9_-]{2,50}$/, "expected a backup vault name: 2 to 50 letters, digits, '-' or '_'")
   .refine((name) => name.toLowerCase() !== "default", "The destination vault cannot be the default vault")
   .describe("A backup vault name: 2 to 50 letters, digits, '-' or '_', never the default vault.");
 
@@ -260,7 +261,7 @@ export const BACKUP_RESOURCE_TYPE_NAMES = ["EBS", "EC2", "RDS", "Aurora", "Dynam
 
 export const backupRuleSchema = z
   .object({
-    name: z.string().regex(/^[a-zA-Z0-9\-\_\.]{1,50}$/, "expected a rule name: 1 to 50 letters, digits, '-', '_' or '.'").describe("The rule's name, unique in the plan."),
+    name: z.string().regex(/^[a-zA-Z0-9._-]{1,50}$/, "expected a rule name: 1 to 50 letters, digits, '-', '_' or '.'").describe("The rule's name, unique in the plan."),
     schedule: z
       .string()
       .regex(BACKUP_CRON_PATTERN, "expected cron(...) as AWS Backup accepts it")
@@ -356,7 +357,7 @@ export const backupSchema = z
     /** The only role that may delete recovery points or change the DR vault's policy. @default - no such statement */
     breakGlassRoleArn: z
       .string()
-      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "expected an IAM role ARN")
+      .regex(/^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "expected an IAM role ARN")
       .optional()
       .describe("The only role that may delete recovery points or change the DR vault's policy. Default: no such exception."),
     /** Copy job notifications of the DR vaults to an SNS topic. */
@@ -486,7 +487,7 @@ const s3BackendSchema = z
     useLockfile: z.boolean().describe("S3-native state locking (Terraform 1.10 or later).").default(true),
     roleArn: z
       .string()
-      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "expected an IAM role ARN")
+      .regex(/^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "expected an IAM role ARN")
       .optional()
       .describe("A role Terraform assumes to reach the bucket. Default: the caller's credentials."),
   })
