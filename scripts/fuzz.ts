@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz [-- --runs N] [--seed S] [--synthesize-every N]`: the property-based configuration test of
+ * `npm run fuzz [-- --runs N] [--seed S] [--synthesize-every N accepted configurations]`: the property-based configuration test of
  * `npm test`, longer and with a random seed (printed, so that a failure can be replayed with --seed).
  */
 import * as fs from "fs";
@@ -19,9 +19,9 @@ function option(name: string, fallback: number): number {
 async function main(): Promise<number> {
   const seed = option("seed", Math.floor(Math.random() * 2 ** 31));
   const runs = option("runs", 2000);
-  const synthesizeEvery = option("synthesize-every", 50);
+  const synthesizeEvery = option("synthesize-every", 10);
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "snapshot-dr-fuzz-"));
-  console.log(`Fuzzing the configuration: ${runs} runs, seed ${seed}, synthesizing every ${synthesizeEvery || "no"} run(s)`);
+  console.log(`Fuzzing the configuration: ${runs} runs, seed ${seed}, synthesizing every ${synthesizeEvery || "no"} accepted configuration(s)`);
   const started = Date.now();
   try {
     const summary = runConfigFuzz({

@@ -17,11 +17,16 @@ export interface FuzzOptions {
   readonly directory: string;
   /** Build the stacks of at most this many accepted configurations. */
   readonly maxBuilds: number;
-  /** Synthesize (with the policy lint, into a directory holding a previous output) every n-th run; 0 never. */
+  /** Synthesize (with the policy lint, into a directory holding a previous output) every n-th accepted configuration; 0 never. */
   readonly synthesizeEvery: number;
   readonly policyCatalog?: IamCatalog;
   /** A run slower than this fails the property (a hang). */
   readonly maxMillisecondsPerRun: number;
+  /**
+   * Mutations per run, at most.
+   * @default 4
+   */
+  readonly maxMutations?: number;
 }
 
 export interface FuzzSummary {
@@ -39,18 +44,20 @@ export function runConfigFuzz(options: FuzzOptions): FuzzSummary {
   const counts = { runs: 0, rejected: 0, accepted: 0, built: 0, synthesized: 0 };
   const property = fc.property(
     fc.nat({ max: bases.length - 1 }),
-    fc.array(mutationArbitrary, { minLength: 0, maxLength: 4 }),
+    fc.array(mutationArbitrary, { minLength: 0, maxLength: options.maxMutations ?? 4 }),
     textEditArbitrary,
     (baseIndex, mutations, edit) => {
       const data = mutate(bases[baseIndex].data, mutations);
       fs.writeFileSync(file, yamlText(data, edit));
       counts.runs++;
-      const synthesizeNow = options.synthesizeEvery > 0 && counts.runs % options.synthesizeEvery === 0;
-      if (synthesizeNow) writeSentinel(outdir);
+      const synthesizeNext = options.synthesizeEvery > 0 && counts.accepted % options.synthesizeEvery === 0;
+      writeSentinel(outdir);
       const started = Date.now();
       const outcome = outcomeOf(file, data, {
         build: counts.built < options.maxBuilds,
-        ...(synthesizeNow ? { synthesizeInto: outdir, ...(options.policyCatalog ? { policyCatalog: options.policyCatalog } : {}) } : {}),
+        synthesizeInto: outdir,
+        synthesize: synthesizeNext,
+        ...(options.policyCatalog ? { policyCatalog: options.policyCatalog } : {}),
       });
       const elapsed = Date.now() - started;
       if (outcome.kind === "rejected") counts.rejected++;

@@ -7,6 +7,7 @@ import * as fc from "fast-check";
 import * as fs from "fs";
 import { parse, stringify } from "yaml";
 import { generateConfig } from "../../../scripts/generate-config";
+import { configJsonSchema, JsonSchema } from "../../../scripts/generate-schema";
 
 type Json = unknown;
 type PathPart = string | number;
@@ -56,7 +57,39 @@ const valueArbitrary: fc.Arbitrary<Json> = fc.oneof(
   fc.dictionary(fc.constantFrom("a", "Team", "aws:x", "__proto__", "constructor", "type", "enabled"), fc.constantFrom(...EDGE_STRINGS, true, 5), { maxKeys: 3 }),
 );
 
-const MUTATION_KINDS = ["delete", "replace", "duplicate", "unknownKey", "dangerousKey", "copyFromElsewhere", "manyTags", "enableFlow", "swapArray"] as const;
+const MUTATION_KINDS = [
+  "delete", "replace", "duplicate", "unknownKey", "dangerousKey", "copyFromElsewhere", "manyTags", "enableFlow", "swapArray",
+  "edgeValue", "edgeValue", "edgeValue", "edgeValue",
+] as const;
+
+const CONFIG_JSON_SCHEMA = configJsonSchema();
+
+/** The JSON Schema of the field at a path (the variant whose `type` matches, for unions), if any. */
+function schemaAt(path: readonly PathPart[], data: Json): JsonSchema | undefined {
+  let node: JsonSchema | undefined = CONFIG_JSON_SCHEMA;
+  path.forEach((part, index) => {
+    if (!node) return;
+    if (node.anyOf) {
+      const value = get(data, path.slice(0, index)) as Record<string, Json> | undefined;
+      node = node.anyOf.find((variant) => variant.properties?.type?.const === value?.type) ?? node.anyOf[0];
+    }
+    node = typeof part === "number" ? node.items : (node.properties?.[part] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : undefined));
+  });
+  return node;
+}
+
+/** A value of the field's own type at or just past its documented bounds. */
+function edgeValueFor(schema: JsonSchema, pick: number): Json {
+  if (schema.enum) return schema.enum[pick % schema.enum.length] as Json;
+  if (schema.type === "integer" || schema.type === "number") {
+    const edges = [schema.minimum, schema.maximum, schema.minimum !== undefined ? schema.minimum - 1 : undefined, schema.maximum !== undefined ? schema.maximum + 1 : undefined];
+    const defined = edges.filter((edge): edge is number => edge !== undefined);
+    return defined.length > 0 ? defined[pick % defined.length] : pick;
+  }
+  if (schema.type === "boolean") return pick % 2 === 0;
+  if (schema.type === "string" && schema.maxLength !== undefined) return "a".repeat(pick % 2 === 0 ? schema.maxLength : schema.maxLength + 1);
+  return EDGE_STRINGS[pick % EDGE_STRINGS.length];
+}
 
 export interface Mutation {
   readonly kind: (typeof MUTATION_KINDS)[number];
@@ -139,6 +172,11 @@ export function mutate(base: Json, mutations: readonly Mutation[]): Json {
       case "enableFlow": {
         const flow = ["backup", "rds", "ebs"][mutation.source % 3];
         data[flow] = { ...(data[flow] as object), ...(flow === "ebs" ? { mode: "share" } : { enabled: true }) };
+        break;
+      }
+      case "edgeValue": {
+        const schema = schemaAt(path, data);
+        if (schema) set(data, path, edgeValueFor(schema, mutation.source));
         break;
       }
       case "swapArray":

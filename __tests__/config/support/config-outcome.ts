@@ -57,8 +57,12 @@ export function tagLimitFindings(outdir: string): string[] {
 export interface OutcomeOptions {
   /** Build the stacks of an accepted configuration (the constructors' checks run). */
   readonly build: boolean;
-  /** Synthesize an accepted configuration into this directory, all or nothing, with the policy lint. */
+  /**
+   * The output directory, holding a previous output (writeSentinel) that a rejection must leave as it is; an
+   * accepted configuration is synthesized into it (all or nothing, with the policy lint) when `synthesize` is set.
+   */
   readonly synthesizeInto?: string;
+  readonly synthesize?: boolean;
   readonly policyCatalog?: IamCatalog;
 }
 
@@ -87,7 +91,7 @@ export function outcomeOf(file: string, data: unknown, options: OutcomeOptions):
     }
     throw new PropertyViolation(`loading threw ${(error as Error)?.name}: ${(error as Error)?.stack ?? String(error)}`);
   }
-  if (options.synthesizeInto) {
+  if (options.synthesizeInto && options.synthesize) {
     try {
       synthesize(config, options.synthesizeInto, options.policyCatalog ? { policyCatalog: options.policyCatalog } : {});
     } catch (error) {
