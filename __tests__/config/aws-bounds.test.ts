@@ -1,14 +1,13 @@
-import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, loadConfig, parseConfig } from "../../modules/config/load-config";
+import { parseConfig } from "../../modules/config/load-config";
 import { configWarnings } from "../../modules/config/review-warnings";
 import type { RawConfig } from "../../modules/config/schema";
 import { generateConfig } from "../../scripts/generate-config";
 import { buildApp } from "../../stacks/snapshot-dr-app";
 import { validationProblems } from "../../stacks/synthesize";
+import { Mutable, problemsOf as problemsOfConfig } from "./support/problems";
 
-type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Two source accounts in the DR account's organization, AWS Backup off. */
 function validConfig(): Mutable {
@@ -24,17 +23,7 @@ function validConfig(): Mutable {
 
 const daily = (more: Mutable = {}) => ({ name: "daily", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfterDays: 35 }, ...more });
 
-function problemsOf(mutate: (config: Mutable) => void): string[] {
-  const config = validConfig();
-  mutate(config);
-  try {
-    parseConfig(config);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (mutate: (config: Mutable) => void) => problemsOfConfig(validConfig(), mutate);
 
 describe("AWS's bounds and formats", () => {
   test.each<[string, (config: Mutable) => void, string]>([
@@ -178,56 +167,6 @@ describe("AWS's bounds and formats", () => {
       "rds.retentionDays: Expected number, received string",
       "sourceAccounts[1].id: duplicate of sourceAccounts[0].id (111111111111)",
     ]);
-  });
-});
-
-describe("YAML files", () => {
-  let directory: string;
-  beforeEach(() => {
-    directory = fs.mkdtempSync(path.join(os.tmpdir(), "snapshot-dr-yaml-"));
-  });
-  afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
-
-  const load = (text: string) => {
-    const file = path.join(directory, "estate.yaml");
-    fs.writeFileSync(file, text);
-    try {
-      loadConfig(file);
-    } catch (error) {
-      if (error instanceof ConfigError) return error.message.replace(file, "<file>");
-      throw error;
-    }
-    return "accepted";
-  };
-
-  test.each<[string, string, string]>([
-    ["an empty file", "", "Invalid configuration in <file>:\n  - the configuration is empty: expected a mapping of configuration fields"],
-    ["a comment only", "# nothing yet\n", "Invalid configuration in <file>:\n  - the configuration is empty: expected a mapping of configuration fields"],
-    ["a list at the top level", "- a\n- b\n", "Invalid configuration in <file>:\n  - expected a mapping of configuration fields at the top level, got a list"],
-    ["a scalar at the top level", "hello\n", "Invalid configuration in <file>:\n  - expected a mapping of configuration fields at the top level, got a string"],
-    [
-      "an alias bomb",
-      `a: &a [x, x, x, x, x, x, x, x, x, x]\n${Array.from({ length: 6 }, (_, i) => `b${i}: &b${i} [${Array(10).fill(i === 0 ? "*a" : `*b${i - 1}`).join(", ")}]`).join("\n")}\n`,
-      "Invalid configuration in <file>:\n  - YAML error: aliases expand more than 100 times (a resource exhaustion attack, or an alias used far too often)",
-    ],
-    [
-      "flow collections nested 10,000 deep",
-      `namePrefix: dr\ndeep: ${"[".repeat(10000)}${"]".repeat(10000)}\n`,
-      "Invalid configuration in <file>:\n  - line 2: YAML error: collections nested more than 64 levels deep; no configuration field is",
-    ],
-    [
-      "a __proto__ tag key (which parsers drop)",
-      "backup:\n  selection:\n    tags:\n      __proto__: x\n",
-      "backup.selection.tags.__proto__: the key '__proto__' is not allowed (JavaScript reserves it; it would be dropped or misread)",
-    ],
-  ])("%s is one clean line", (_, text, expected) => {
-    // GIVEN such a file WHEN it is loaded THEN the error is one line naming the file (and the line where there is one)
-    expect(load(text)).toContain(expected);
-  });
-
-  test("a directory instead of a file", () => {
-    // GIVEN a directory WHEN it is loaded THEN the error says so
-    expect(() => loadConfig(directory)).toThrow(`Invalid configuration in ${directory}:\n  - cannot read the configuration: it is a directory, expected a YAML file`);
   });
 });
 
