@@ -1,6 +1,7 @@
 import { chooseConfiguration, runByCdktfCli } from "./modules/cli/configuration-choice";
 import { formatSynthSummary, listAllStacksAsked, outputWidth } from "./modules/cli/synth-summary";
 import { ConfigError, loadConfig } from "./modules/config/load-config";
+import { configWarnings } from "./modules/config/review-warnings";
 import { loadIamCatalog } from "./modules/policy-lint/lint-policies";
 import { synthesize, SynthValidationError } from "./stacks/synthesize";
 import { disableTokenStackTraces } from "./modules/cdk/toolchain";
@@ -21,6 +22,7 @@ async function main(): Promise<number> {
     const result = synthesize(config, outdir, { policyCatalog: await loadIamCatalog(), leaveStaleStacksToCdktfCli: underCdktfCli });
     const layout = { width: outputWidth(), listAllStacks: listAllStacksAsked(), noticesPrintedByCdktfCli: underCdktfCli };
     console.log(formatSynthSummary(result, choice, outdir, layout).join("\n"));
+    for (const warning of configWarnings(config)) console.log(`\nReview: ${warning.path}: ${warning.message}`);
     return 0;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof SynthValidationError) {
@@ -34,7 +36,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
-    console.error(error);
+    // Never a stack trace: bad input is a ConfigError above; anything else is a defect, reported in one line.
+    console.error(`snapshot-dr: internal error (please report it): ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   },
 );

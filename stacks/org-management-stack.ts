@@ -1,7 +1,7 @@
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../modules/config/load-config";
-import { backupDrVaultName, backupEnabledFor, backupSourceVaultName, backupVaultArn, orgStackName } from "../modules/config/naming";
+import { backupCopyGuardrailVaultArns, backupEnabledFor, orgStackName } from "../modules/config/naming";
 import { backupCopyGuardrailPolicy, copyGuardrailTargets, denyLeaveOrganizationPolicy } from "../modules/org-management/backup-guardrail-policies";
 import { BACKUP_TRUSTED_ACCESS_STEP, OrganizationBackupSettings } from "../modules/org-management/organization-backup-settings";
 import { drAccountGuardrails } from "../modules/org-management/dr-account-guardrails";
@@ -62,12 +62,6 @@ export class OrgManagementStack extends SnapshotDrStack {
       );
     }
     if (backup.guardrails.restrictCopyTargets) {
-      const drVaults = dr.copyRegions.map((region) => backupVaultArn(config, region, dr.id, backupDrVaultName(config)));
-      // Every account's own vault has the same name: one ARN per copy region whatever the estate's size (AWS
-      // Backup copies across accounts only within the organization; an OU limit narrows it further).
-      const ownRegionVaults = backup.rules.flatMap((rule) =>
-        rule.copyToRegion ? [backupVaultArn(config, rule.copyToRegion.region, "*", backupSourceVaultName(config))] : [],
-      );
       const targets = copyGuardrailTargets(config, organization, backupAccounts);
       if (targets.notice) Annotations.of(this).addWarning(targets.notice);
       this.guardrails.push(
@@ -76,7 +70,7 @@ export class OrgManagementStack extends SnapshotDrStack {
           name: `${config.namePrefix}-backup-copies-only-to-dr-vaults`,
           description: "Recovery points may be copied only into the DR vaults (and the accounts' own configured vaults)",
           document: backupCopyGuardrailPolicy({
-            allowedVaultArns: [...drVaults, ...ownRegionVaults, ...backup.guardrails.additionalAllowedVaultArns],
+            allowedVaultArns: backupCopyGuardrailVaultArns(config, organization.id),
             ...(backup.guardrails.allowedTargetOrgPaths ? { allowedTargetOrgPaths: backup.guardrails.allowedTargetOrgPaths } : {}),
           }),
           targetIds: targets.ids,

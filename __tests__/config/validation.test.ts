@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigError, loadConfig, parseConfig } from "../../modules/config/load-config";
 import type { RawConfig } from "../../modules/config/schema";
+import { Mutable, problemsOf as problemsOfConfig } from "./support/problems";
 
 /** A minimal valid configuration; each test breaks one thing in a copy of it. */
 function validConfig(): RawConfig {
@@ -19,7 +20,6 @@ function validConfig(): RawConfig {
   };
 }
 
-type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Turns AWS Backup on, with the DR account in the sources' organization (AWS Backup copies within one). */
 function withBackup(config: Mutable, backup: Record<string, unknown>): void {
@@ -28,17 +28,7 @@ function withBackup(config: Mutable, backup: Record<string, unknown>): void {
 }
 
 /** The problems reported for a configuration, as `path: message` lines. */
-function problemsOf(mutate: (config: Mutable) => void): string[] {
-  const config = structuredClone(validConfig()) as Mutable;
-  mutate(config);
-  try {
-    parseConfig(config);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (mutate: (config: Mutable) => void) => problemsOfConfig(validConfig(), mutate);
 
 describe("configuration validation", () => {
   test("a valid configuration gets every default", () => {
@@ -267,12 +257,12 @@ describe("configuration validation", () => {
     [
       "an OU path outside the DR account's organization",
       (c) => withBackup(c, { copySources: { type: "organizationalUnits", orgPaths: ["o-cccccccccc/r-abcd/ou-abcd-12345678/"] } }),
-      "backup.copySources.orgPaths: every OU path must be in the DR account's organization o-aaaaaaaaaa",
+      "backup.copySources.orgPaths[0]: every OU path must be in the DR account's organization o-aaaaaaaaaa",
     ],
     [
       "the default aws/rds key for RDS copies",
       (c) => (c.rds = { enabled: true, kmsKeyAlias: "alias/aws/rds" }),
-      "rds.kmsKeyAlias: You can't share a snapshot that's encrypted with the default AWS KMS key; leave it unset so that a customer managed key is created",
+      "rds.kmsKeyAlias: alias/aws/ names an AWS managed key: You can't share a snapshot that's encrypted with the default AWS KMS key; leave it unset so that a customer managed key is created",
     ],
     [
       "RDS transit copies kept as long as the DR copies",
@@ -366,5 +356,47 @@ describe("configuration files", () => {
     fs.writeFileSync(file, JSON.stringify(config));
     // WHEN it is loaded THEN the message names the file and the field
     expect(() => loadConfig(file)).toThrow(`Invalid configuration in ${file}:\n  - drAccount.id: expected 12 digits`);
+  });
+
+  const load = (text: string) => {
+    const file = path.join(directory, "estate.yaml");
+    fs.writeFileSync(file, text);
+    try {
+      loadConfig(file);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message.replace(file, "<file>");
+      throw error;
+    }
+    return "accepted";
+  };
+
+  test.each<[string, string, string]>([
+    ["an empty file", "", "Invalid configuration in <file>:\n  - the configuration is empty: expected a mapping of configuration fields"],
+    ["a comment only", "# nothing yet\n", "Invalid configuration in <file>:\n  - the configuration is empty: expected a mapping of configuration fields"],
+    ["a list at the top level", "- a\n- b\n", "Invalid configuration in <file>:\n  - expected a mapping of configuration fields at the top level, got a list"],
+    ["a scalar at the top level", "hello\n", "Invalid configuration in <file>:\n  - expected a mapping of configuration fields at the top level, got a string"],
+    [
+      "an alias bomb",
+      `a: &a [x, x, x, x, x, x, x, x, x, x]\n${Array.from({ length: 6 }, (_, i) => `b${i}: &b${i} [${Array(10).fill(i === 0 ? "*a" : `*b${i - 1}`).join(", ")}]`).join("\n")}\n`,
+      "Invalid configuration in <file>:\n  - YAML error: aliases expand more than 100 times (a resource exhaustion attack, or an alias used far too often)",
+    ],
+    [
+      "flow collections nested 10,000 deep",
+      `namePrefix: dr\ndeep: ${"[".repeat(10000)}${"]".repeat(10000)}\n`,
+      "Invalid configuration in <file>:\n  - line 2: YAML error: collections nested more than 64 levels deep; no configuration field is",
+    ],
+    [
+      "a __proto__ tag key (which parsers drop)",
+      "backup:\n  selection:\n    tags:\n      __proto__: x\n",
+      "backup.selection.tags.__proto__: the key '__proto__' is not allowed (JavaScript reserves it; it would be dropped or misread)",
+    ],
+  ])("%s is one clean line", (_, text, expected) => {
+    // GIVEN such a file WHEN it is loaded THEN the error is one line naming the file (and the line where there is one)
+    expect(load(text)).toContain(expected);
+  });
+
+  test("a directory instead of a file", () => {
+    // GIVEN a directory WHEN it is loaded THEN the error says so
+    expect(() => loadConfig(directory)).toThrow(`Invalid configuration in ${directory}:\n  - cannot read the configuration: it is a directory, expected a YAML file`);
   });
 });

@@ -1,8 +1,11 @@
-import * as fs from "fs";
-import { LineCounter, parseDocument } from "yaml";
-import type { ZodIssue } from "zod";
-import { ConfigProblem, crossFieldProblems } from "./cross-field-rules";
+import { ConfigProblem, ConfigSection, crossFieldProblems } from "./cross-field-rules";
+import { unsafeStructureProblems } from "./dangerous-keys";
+import { formatPath } from "./format-path";
 import { configSchema, ParsedConfig } from "./schema";
+import { isNearLeftOut, parseSection } from "./section-parse";
+import { readYamlFile } from "./yaml-file";
+
+export { formatPath };
 
 /** A validated configuration: every field present (defaults applied) and every rule met. */
 export type SnapshotDrConfig = ParsedConfig;
@@ -18,16 +21,40 @@ export class ConfigError extends Error {
   }
 }
 
-/** `["sourceAccounts", 2, "id"]` → `sourceAccounts[2].id` */
-export function formatPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${part}` : part), "");
-}
-
-function zodProblem(issue: ZodIssue): ConfigProblem {
-  if (issue.code === "invalid_type" && issue.received === "undefined") {
-    return { path: formatPath(issue.path), message: "is required" };
+/**
+ * Every problem of configuration data, in one list: unsafe keys and nesting, then the schema section by section,
+ * then every cross-field rule whose sections are usable (a section with schema problems is salvaged by leaving
+ * the bad fields out, and findings next to what was left out are not reported twice).
+ */
+export function configProblems(data: unknown): { problems: ConfigProblem[]; config?: ParsedConfig } {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    const got = Array.isArray(data) ? "a list" : data === null || data === undefined ? "nothing" : `a ${typeof data}`;
+    return { problems: [{ path: "", message: `expected a mapping of configuration fields at the top level, got ${got}` }] };
   }
-  return { path: formatPath(issue.path), message: issue.message };
+  const unsafe = unsafeStructureProblems(data);
+  const record = data as Record<string, unknown>;
+  const shape = configSchema.shape;
+  const knownKeys = Object.keys(shape);
+  const unknownKeys = Object.keys(record).filter((key) => !knownKeys.includes(key) && !unsafe.some((p) => p.path === key));
+  const problems: ConfigProblem[] = [...unsafe];
+  for (const key of unknownKeys) problems.push({ path: key, message: `unknown field (the configuration's fields are ${knownKeys.join(", ")})` });
+
+  const parsed: Record<string, unknown> = {};
+  const available = new Set<ConfigSection>();
+  const leftOut: string[] = unsafe.map((p) => p.path);
+  for (const key of knownKeys) {
+    const section = parseSection(key, shape[key as keyof typeof shape], Object.hasOwn(record, key) ? record[key] : undefined);
+    problems.push(...section.problems.filter((p) => !unsafe.some((u) => isNearLeftOut(p.path, u.path))));
+    leftOut.push(...section.leftOut);
+    if (section.value !== undefined) {
+      parsed[key] = section.value;
+      available.add(key as ConfigSection);
+    }
+  }
+  const config = parsed as ParsedConfig;
+  const ruleProblems = crossFieldProblems(config, available).filter((p) => !leftOut.some((path) => isNearLeftOut(p.path, path)));
+  problems.push(...ruleProblems);
+  return problems.length === 0 ? { problems, config } : { problems };
 }
 
 /**
@@ -35,35 +62,14 @@ function zodProblem(issue: ZodIssue): ConfigProblem {
  * `source` names where the data came from in that message.
  */
 export function parseConfig(data: unknown, source = "(inline)"): SnapshotDrConfig {
-  const parsed = configSchema.safeParse(data);
-  if (!parsed.success) {
-    throw new ConfigError(source, parsed.error.issues.map(zodProblem));
-  }
-  const problems = crossFieldProblems(parsed.data);
-  if (problems.length > 0) throw new ConfigError(source, problems);
-  return parsed.data;
+  const { problems, config } = configProblems(data);
+  if (!config) throw new ConfigError(source, problems);
+  return config;
 }
 
 /** Reads, parses and validates a YAML (or JSON) configuration file. */
 export function loadConfig(file: string): SnapshotDrConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (error as Error).message;
-    throw new ConfigError(`in ${file}`, [{ path: "", message: `cannot read the configuration: ${reason}` }]);
-  }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      `in ${file}`,
-      document.errors.map((error) => {
-        const position = lineCounter.linePos(error.pos[0]);
-        const where = `line ${position.line}, column ${position.col}`;
-        return { path: where, message: `YAML error: ${error.message.split("\n")[0]}` };
-      }),
-    );
-  }
-  return parseConfig(document.toJS(), `in ${file}`);
+  const read = readYamlFile(file);
+  if (read.problems) throw new ConfigError(`in ${file}`, read.problems);
+  return parseConfig(read.data, `in ${file}`);
 }

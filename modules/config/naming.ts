@@ -49,6 +49,23 @@ export const backupDrVaultRegion = (config: SnapshotDrConfig, sourceRegion: stri
 export const backupVaultArn = (config: SnapshotDrConfig, region: string, accountId: string, vaultName: string) =>
   `arn:${config.partition}:backup:${region}:${accountId}:backup-vault:${vaultName}`;
 
+/**
+ * The vaults the copy guardrail SCP lets recovery points be copied to: the DR vault of every copy region, the
+ * accounts' own vault in every `copyToRegion` region (any account: a constant-size statement), and the configured
+ * additional vaults. The org stack deploys these; the configuration rules measure the SCP they make.
+ */
+export function backupCopyGuardrailVaultArns(config: SnapshotDrConfig, organizationId: string): string[] {
+  const dr = config.drAccount;
+  const drVaults = dr.copyRegions.map((region) => backupVaultArn(config, region, dr.id, backupDrVaultName(config)));
+  // Every account's own vault has the same name: one ARN per copy-to region whatever the estate's size (AWS Backup
+  // copies across accounts only within the organization; an OU limit narrows it further).
+  const hasBackupAccounts = config.sourceAccounts.some((account) => backupEnabledFor(config, account) && account.organizationId === organizationId);
+  const ownRegionVaults = hasBackupAccounts
+    ? config.backup.rules.flatMap((rule) => (rule.copyToRegion ? [backupVaultArn(config, rule.copyToRegion.region, "*", backupSourceVaultName(config))] : []))
+    : [];
+  return [...new Set([...drVaults, ...ownRegionVaults, ...config.backup.guardrails.additionalAllowedVaultArns])];
+}
+
 /** `share` mode: the source account's key for the protected volumes. */
 export const kmsAAliasName = (config: SnapshotDrConfig) => `alias/${config.namePrefix}/kms-a`;
 

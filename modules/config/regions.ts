@@ -47,7 +47,10 @@ export type Partition = keyof typeof REGIONS_BY_PARTITION;
 
 export const PARTITIONS = Object.keys(REGIONS_BY_PARTITION) as Partition[];
 
-const ALL_REGIONS = new Set<string>(Object.values(REGIONS_BY_PARTITION).flat());
+/** Every region of every partition, sorted: the values `region` fields accept (the partition is checked apart). */
+export const KNOWN_REGIONS = [...new Set<string>(Object.values(REGIONS_BY_PARTITION).flat())].sort() as [string, ...string[]];
+
+const ALL_REGIONS = new Set<string>(KNOWN_REGIONS);
 
 export function isKnownRegion(region: string): boolean {
   return ALL_REGIONS.has(region);

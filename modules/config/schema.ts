@@ -1,9 +1,13 @@
 import { z } from "zod";
-import { isKnownRegion } from "./regions";
+import { cronExpressionProblems } from "./cron-expression";
+import { backendSchema } from "./schema-backend";
+import { accountId, dlmInterval, kmsKeyArn, namePrefix, organizationId, region, roleName, tagKey, tags, tagValue } from "./schema-fields";
 import { capacitySchema } from "./schema-capacity";
-import { breakGlassRoleArnSchema, drGuardrailsSchema, drProtectionSchema } from "./schema-protection";
 import { additionalAllowedVaultArns, organizationRootId } from "./schema-guardrails";
 import { monitoringSchema } from "./schema-monitoring";
+import { breakGlassRoleArnSchema, drGuardrailsSchema, drProtectionSchema } from "./schema-protection";
+
+export { backendSchema };
 
 /**
  * The configuration contract (docs/design.md §3). Field names are fixed; every field added here has a
@@ -11,160 +15,141 @@ import { monitoringSchema } from "./schema-monitoring";
  * `cross-field-rules.ts`.
  */
 
-const accountId = z.string({ invalid_type_error: "expected 12 digits (quote it in YAML)" }).regex(/^\d{12}$/, "expected 12 digits");
-
-const organizationId = z
-  .string()
-  .regex(/^o-[a-z0-9]{10,32}$/, "expected an organization ID: 'o-' followed by 10 to 32 lowercase letters or digits");
-
-const region = z.string().refine(isKnownRegion, (value) => ({ message: `unknown region '${value}'` }));
-
-/** Lowercase, so that every derived name (alias, role, function, queue, vault) accepts it as is. */
-const namePrefix = z
-  .string()
-  .regex(
-    /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/,
-    "expected 2 to 20 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen",
-  )
-  .refine((value) => !value.includes("--"), "must not contain '--'")
-  .refine((value) => !value.startsWith("aws"), "must not start with 'aws' (reserved by AWS for aliases and tags)");
-
-/** IAM role names: up to 64 of letters, digits and `+=,.@_-`. */
-const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, "expected an IAM role name: 1 to 64 letters, digits or '+=,.@_-'");
-
-const tagKey = z
-  .string()
-  .min(1, "tag keys must not be empty")
-  .max(128, "tag keys are at most 128 characters")
-  .refine((key) => !key.toLowerCase().startsWith("aws:"), "tag keys must not start with 'aws:' (reserved by AWS)");
-const tagValue = z.string().max(256, "tag values are at most 256 characters");
-const tags = z.record(tagKey, tagValue);
-
-const retentionUnit = z.enum(["DAYS", "WEEKS", "MONTHS", "YEARS"]);
-
-const kmsKeyArn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "expected a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)");
-
 export const organizationSchema = z
   .object({
     id: organizationId,
-    managementAccountId: accountId,
+    managementAccountId: accountId.describe("The organization's management account (SCPs never apply to it)."),
     /**
      * The role the `org-<id>` stack assumes in the management account (OrganizationAccountAccessRole exists only
      * in member accounts). @default the top-level deployRoleName
      */
-    deployRoleName: roleName.optional(),
+    deployRoleName: roleName.optional().describe("The role the org-<id> stack assumes in the management account. Default: the top-level deployRoleName."),
     rootId: organizationRootId,
   })
-  .strict();
+  .strict()
+  .describe("An organization involved: a source organization, the DR account's, or both.");
 
 export const drAccountSchema = z
   .object({
-    id: accountId,
-    organizationId,
+    id: accountId.describe("The isolated DR account that owns the copies."),
+    organizationId: organizationId.describe("The DR account's organization (listed in organizations)."),
     /** Regions that hold the DR account's own copies, under KMS-C. */
     copyRegions: z
       .array(region)
       .min(1, "at least one copy region is required")
-      .max(3, "The policy can copy snapshots to up to three Regions"),
+      .max(3, "The policy can copy snapshots to up to three Regions")
+      .describe("1 to 3 regions that hold the DR account's own copies, under KMS-C."),
     /** How long the DR account keeps its KMS-C copies. */
-    copyRetention: z
-      .object({
-        interval: z.number().int("must be a whole number").min(1, "must be at least 1"),
-        unit: retentionUnit,
-      })
-      .strict()
-      .default({ interval: 30, unit: "DAYS" }),
+    copyRetention: dlmInterval("How long the DR account keeps its KMS-C copies (DLM retain rule, at most 100 years).").default({ interval: 30, unit: "DAYS" }),
     kmsB: z
       .object({
         /** Seed 001 "lock down KMS-B": remove the statements that let the source organizations use it. */
-        lockDown: z.boolean().default(false),
+        lockDown: z.boolean().default(false).describe("Remove the statements that let the source organizations use KMS-B (seed 001, after a migration)."),
       })
       .strict()
+      .describe("The DR account's KMS-B, the key source accounts copy snapshots under.")
       .default({}),
     breakGlassRoleArn: breakGlassRoleArnSchema,
     protection: drProtectionSchema,
     guardrails: drGuardrailsSchema,
   })
-  .strict();
+  .strict()
+  .describe("The isolated DR account.");
 
-export const ebsModeSchema = z.enum(["reencrypt", "share"]);
+export const ebsModeSchema = z
+  .enum(["reencrypt", "share"])
+  .describe("reencrypt: copy under the DR account's KMS-B (seed 001). share: share snapshots and the source key (seed 000).");
 
 export const sourceAccountSchema = z
   .object({
-    id: accountId,
+    id: accountId.describe("A source account whose data is protected."),
     name: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, "expected 1 to 64 letters, digits, spaces or '._-'")
-      .optional(),
-    organizationId,
-    regions: z.array(region).min(1, "at least one region is required"),
+      .optional()
+      .describe("A readable name for reports. Default: none."),
+    organizationId: organizationId.describe("The account's organization (listed in organizations)."),
+    regions: z.array(region).min(1, "at least one region is required").describe("The regions whose data is protected; the first is the stack's home region."),
     ebs: z
       .object({
         /** Overrides `ebs.mode` for this account. */
-        mode: ebsModeSchema.optional(),
+        mode: ebsModeSchema.optional().describe("Overrides ebs.mode for this account. Default: ebs.mode."),
         /** Overrides `ebs.volumesUseDefaultKey` for this account. */
-        volumesUseDefaultKey: z.boolean().optional(),
+        volumesUseDefaultKey: z.boolean().optional().describe("Overrides ebs.volumesUseDefaultKey for this account. Default: ebs.volumesUseDefaultKey."),
         /**
          * `share` mode: the existing customer managed keys (KMS-A) of the protected volumes, by region. None is
          * created in those regions; their key policies need the statements the synthesis prints.
          */
-        kmsKeyArns: z.record(region, kmsKeyArn).optional(),
+        kmsKeyArns: z
+          .record(region, kmsKeyArn)
+          .optional()
+          .describe("share mode: the existing customer managed keys of the protected volumes, by region ({<region>: <key ARN>}). Default: KMS-A is created."),
       })
       .strict()
+      .describe("EBS settings of this account.")
       .default({}),
     backup: z
       .object({
         /** Overrides `backup.enabled` for this account (AWS Backup copies only within one organization). */
-        enabled: z.boolean().optional(),
+        enabled: z.boolean().optional().describe("Overrides backup.enabled for this account. Default: backup.enabled."),
       })
       .strict()
+      .describe("AWS Backup settings of this account.")
       .default({}),
   })
-  .strict();
+  .strict()
+  .describe("A source account.");
 
 /** DLM creates snapshots at these hourly intervals only. */
 export const DLM_INTERVAL_HOURS = [1, 2, 3, 4, 6, 8, 12, 24] as const;
 
+/** DLM's CreateRule.CronExpression pattern; AWS Backup's expressions are checked field by field the same way. */
+const DLM_CRON_PATTERN = /^cron\([^\n]{11,100}\)$/;
+const BACKUP_CRON_PATTERN = /^cron\([^\n]{1,100}\)$/;
+
 export const snapshotScheduleSchema = z
   .object({
     intervalHours: z
-      .number()
-      .refine((hours) => (DLM_INTERVAL_HOURS as readonly number[]).includes(hours), {
-        message: `expected one of ${DLM_INTERVAL_HOURS.join(", ")} (the intervals Amazon Data Lifecycle Manager supports)`,
+      .union(DLM_INTERVAL_HOURS.map((hours) => z.literal(hours)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<2>, ...z.ZodLiteral<number>[]], {
+        errorMap: () => ({ message: `expected one of ${DLM_INTERVAL_HOURS.join(", ")} (the intervals Amazon Data Lifecycle Manager supports)` }),
       })
-      .optional(),
+      .optional()
+      .describe("Snapshot every N hours (1, 2, 3, 4, 6, 8, 12 or 24). Set this or cronExpression. Default: none."),
     /** Start time in UTC, `hh:mm`. */
     time: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a UTC time as hh:mm")
-      .optional(),
+      .optional()
+      .describe("With intervalHours: the start time in UTC, hh:mm. Default: DLM picks one."),
     /** A DLM cron expression, instead of intervalHours/time. */
     cronExpression: z
       .string()
-      .regex(/^cron\([^\n]{1,100}\)$/, "expected cron(...) as Amazon Data Lifecycle Manager accepts it")
-      .optional(),
+      .regex(DLM_CRON_PATTERN, "expected cron(...) as Amazon Data Lifecycle Manager accepts it")
+      .superRefine((expression, ctx) => {
+        if (!DLM_CRON_PATTERN.test(expression)) return; // reported by the pattern
+        for (const message of cronExpressionProblems(expression, "dlm")) ctx.addIssue({ code: "custom", message });
+      })
+      .optional()
+      .describe("A DLM cron expression, cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>), 1 hour to 1 year apart; instead of intervalHours/time. Default: none."),
   })
-  .strict();
+  .strict()
+  .describe("When the source accounts snapshot their volumes: intervalHours (and time), or cronExpression.");
 
 export const ebsSchema = z
   .object({
     /** `reencrypt`: copy under the DR account's KMS-B (seed 001). `share`: share snapshots and the source key (seed 000). */
     mode: ebsModeSchema.default("reencrypt"),
     /** Whether the protected volumes are encrypted with the default `aws/ebs` key (which cannot be shared). */
-    volumesUseDefaultKey: z.boolean().default(false),
+    volumesUseDefaultKey: z.boolean().default(false).describe("Whether the protected volumes are encrypted with the default aws/ebs key (which cannot be shared)."),
     /** `share` mode: how long after creation the source account stops sharing a snapshot with the DR account. */
-    unshareAfter: z
-      .object({
-        interval: z.number().int("must be a whole number").min(1, "must be at least 1"),
-        unit: retentionUnit,
-      })
-      .strict()
-      .default({ interval: 7, unit: "DAYS" }),
+    unshareAfter: dlmInterval("share mode: how long after creation the source account stops sharing a snapshot with the DR account (at most 100 years).").default({
+      interval: 7,
+      unit: "DAYS",
+    }),
     /** Volumes carrying all of these tags are snapshotted and sent to the DR account. */
     targetTags: tags
       .refine((value) => Object.keys(value).length >= 1, "at least one tag is required")
+      .describe("Volumes carrying all of these tags are snapshotted and sent to the DR account.")
       .default({ "snapshot-dr:protect": "true" }),
     schedule: snapshotScheduleSchema.default({ intervalHours: 24, time: "03:00" }),
     /** How many snapshots the source policy keeps per volume. */
@@ -173,6 +158,7 @@ export const ebsSchema = z
       .int("must be a whole number")
       .min(1, "must be at least 1")
       .max(1000, "must be at most 1000 (the retain count Amazon Data Lifecycle Manager allows)")
+      .describe("How many snapshots the source policy keeps per volume (1 to 1000).")
       .default(7),
     /** How long the source account keeps its KMS-B transit copies before the automation deletes them. */
     transitCopyRetentionHours: z
@@ -180,6 +166,7 @@ export const ebsSchema = z
       .int("must be a whole number")
       .min(1, "must be at least 1")
       .max(720, "must be at most 720 (30 days)")
+      .describe("How many hours the source account keeps its KMS-B transit copies before the automation deletes them: at least the snapshot interval + 24 h, so that the next copy can be incremental.")
       .default(48),
     /**
      * The snapshot copier's role name in every source account; KMS-B lets only roles of this name (in the source
@@ -189,101 +176,136 @@ export const ebsSchema = z
       .optional()
       .describe("The snapshot copier's IAM role name in every source account; KMS-B trusts only roles of this name in the source organizations. Default: <namePrefix>-snapshot-copier."),
   })
-  .strict();
+  .strict()
+  .describe("The EBS flows: re-encryption (seed 001) or sharing (seed 000).");
 
 /** AWS Backup vault names: 2 to 50 of letters, digits, hyphens and underscores. */
 const backupVaultName = z
   .string()
-  .regex(/^[a-zA-Z0-9\-\_]{2,50}$/, "expected a backup vault name: 2 to 50 letters, digits, '-' or '_'")
-  .refine((name) => name.toLowerCase() !== "default", "The destination vault cannot be the default vault");
+  .regex(/^[a-zA-Z0-9_-]{2,50}$/, "expected a backup vault name: 2 to 50 letters, digits, '-' or '_'")
+  .refine((name) => name.toLowerCase() !== "default", "The destination vault cannot be the default vault")
+  .describe("A backup vault name: 2 to 50 letters, digits, '-' or '_', never the default vault.");
 
 const backupLifecycle = z
   .object({
-    deleteAfterDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500"),
-    coldStorageAfterDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").optional(),
+    deleteAfterDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").describe("Days until the recovery point is deleted."),
+    coldStorageAfterDays: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(36500, "must be at most 36500")
+      .optional()
+      .describe("Days until it moves to cold storage (then kept at least 90 more). Default: never."),
   })
-  .strict();
+  .strict()
+  .describe("When a recovery point moves to cold storage and when it is deleted.");
 
 export const BACKUP_RESOURCE_TYPE_NAMES = ["EBS", "EC2", "RDS", "Aurora", "DynamoDB", "EFS", "FSx", "StorageGateway", "S3"] as const;
 
 export const backupRuleSchema = z
   .object({
-    name: z.string().regex(/^[a-zA-Z0-9\-\_\.]{1,50}$/, "expected a rule name: 1 to 50 letters, digits, '-', '_' or '.'"),
-    schedule: z.string().regex(/^cron\([^\n]{1,100}\)$/, "expected cron(...) as AWS Backup accepts it"),
-    startWindowMinutes: z.number().int("must be a whole number").min(60, "must be at least 60").optional(),
-    completionWindowMinutes: z.number().int("must be a whole number").min(120, "must be at least 120").optional(),
+    name: z.string().regex(/^[a-zA-Z0-9._-]{1,50}$/, "expected a rule name: 1 to 50 letters, digits, '-', '_' or '.'").describe("The rule's name, unique in the plan."),
+    schedule: z
+      .string()
+      .regex(BACKUP_CRON_PATTERN, "expected cron(...) as AWS Backup accepts it")
+      .superRefine((expression, ctx) => {
+        if (!BACKUP_CRON_PATTERN.test(expression)) return; // reported by the pattern
+        for (const message of cronExpressionProblems(expression, "backup")) ctx.addIssue({ code: "custom", message });
+      })
+      .describe("A six-field cron expression in UTC, cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>), at least an hour apart."),
+    // AWS Backup (BackupRuleInput): "must be at least 60 minutes"; "a maximum value of 100 years (52,560,000 minutes)".
+    startWindowMinutes: z
+      .number()
+      .int("must be a whole number")
+      .min(60, "must be at least 60")
+      .max(52_560_000, "must be at most 52560000 (100 years, AWS Backup's maximum)")
+      .optional()
+      .describe("Minutes after the scheduled time before a job that has not started is cancelled. Default: 60."),
+    completionWindowMinutes: z
+      .number()
+      .int("must be a whole number")
+      .min(120, "must be at least 120")
+      .max(52_560_000, "must be at most 52560000 (100 years, AWS Backup's maximum)")
+      .optional()
+      .describe("Minutes after the scheduled time by which a job must complete, at least startWindowMinutes + 60. Default: startWindowMinutes + 120."),
     /** The source recovery point. */
     lifecycle: backupLifecycle,
     /** The copy in the DR vault. @default the source lifecycle without cold storage */
-    drCopyLifecycle: backupLifecycle.optional(),
+    drCopyLifecycle: backupLifecycle.optional().describe("The copy in the DR vault (no cold storage). Default: deleted after the source's deleteAfterDays."),
     /** Also copy to another region of the source account. */
-    copyToRegion: z.object({ region, lifecycle: backupLifecycle.optional() }).strict().optional(),
+    copyToRegion: z
+      .object({
+        region: region.describe("The region of the account's own vault the copy goes to."),
+        lifecycle: backupLifecycle.optional().describe("The copy's lifecycle. Default: the source lifecycle."),
+      })
+      .strict()
+      .optional()
+      .describe("Also copy to another region of the source account. Default: no such copy."),
   })
-  .strict();
+  .strict()
+  .describe("A backup rule of the source accounts' plans: when, how long, and the copy into the DR vault.");
 
 export const backupSchema = z
   .object({
-    enabled: z.boolean().default(false),
+    enabled: z.boolean().default(false).describe("Copy AWS Backup recovery points to locked DR vaults (seeds 002, 003; one organization only)."),
     /** The DR account's vault in each copy region. @default "<namePrefix>-dr" */
-    drVaultName: backupVaultName.optional(),
+    drVaultName: backupVaultName.optional().describe("The DR account's vault in each copy region. Default: <namePrefix>-dr."),
     /** The source accounts' vault in each region. @default "<namePrefix>-source" */
-    sourceVaultName: backupVaultName.optional(),
+    sourceVaultName: backupVaultName.optional().describe("The source accounts' vault in each region. Default: <namePrefix>-source."),
     /** Who may copy into the DR vaults. @default the source accounts that back up ({type: accounts}) */
     copySources: z
       .discriminatedUnion("type", [
-        z.object({ type: z.literal("organization") }).strict(),
+        z.object({ type: z.literal("organization").describe("Any account of the DR account's organization.") }).strict(),
         z
           .object({
-            type: z.literal("organizationalUnits"),
+            type: z.literal("organizationalUnits").describe("Accounts under the listed OU paths."),
             orgPaths: z
               .array(z.string().regex(/^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}\/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\/)+\*?$/, "expected an OU path: o-.../r-.../ou-.../"))
-              .min(1, "at least one OU path is required"),
+              .min(1, "at least one OU path is required")
+              .describe("OU paths o-.../r-.../ou-.../ in the DR account's organization."),
           })
           .strict(),
-        z.object({ type: z.literal("accounts") }).strict(),
+        z.object({ type: z.literal("accounts").describe("Only the source accounts with AWS Backup on.") }).strict(),
       ])
-      .default({ type: "accounts" })
-      .describe("Who may copy into the DR vaults: the source accounts that back up (accounts, the default), listed OUs (organizationalUnits), or every account of the DR organization (organization)."),
+      .describe("Who may copy into the DR vaults: {type: accounts} (the source accounts that back up, the default), {type: organizationalUnits, orgPaths: [...]} or {type: organization} (every account of the DR organization).")
+      .default({ type: "accounts" }),
     vaultLock: z
       .object({
         mode: z
           .enum(["compliance", "governance"])
-          .default("governance")
-          .describe("governance (default; the DR organization's SCP makes it binding) or compliance (irreversible after changeableForDays, which must then be set)."),
-        minRetentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").default(7),
+          .describe("governance (default; the DR organization's SCP makes it binding) or compliance (irreversible after changeableForDays, which must then be set).")
+          .default("governance"),
+        minRetentionDays: z
+          .number()
+          .int("must be a whole number")
+          .min(1, "must be at least 1")
+          .max(36500, "must be at most 36500")
+          .describe("The shortest retention a copy into the DR vault may have.")
+          .default(7),
         maxRetentionDays: z
           .number()
           .int("must be a whole number")
           .min(1, "must be at least 1")
           .max(36500, "must be at most 36500")
           .optional()
-          .describe("Longest retention a recovery point in the DR vault may have. Default: the longest DR copy retention of backup.rules."),
+          .describe("The longest retention a copy into the DR vault may have. Default: the longest DR copy retention of backup.rules."),
         changeableForDays: z
           .number()
           .int("must be a whole number")
           .min(3, "must be at least 3")
           .max(36500, "must be at most 36500")
           .optional()
-          .describe("Compliance mode only, and required there: days after the lock is first applied during which it can still be removed."),
+          .describe("Compliance mode only, and required there: days after the lock is first applied during which it can still be removed (at least 3)."),
       })
       .strict()
+      .describe("The DR vaults' vault lock.")
       .default({}),
     /** Older name of drAccount.breakGlassRoleArn (which wins). @default - only the deploy role is exempt from the vault's Deny */
-    breakGlassRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "expected an IAM role ARN").optional(),
-    /** Copy job notifications of the DR vaults to an SNS topic. */
-    notifications: z.boolean().default(true),
-    rules: z
-      .array(backupRuleSchema)
-      .min(1, "A backup plan must have at least 1 rule")
-      .default([{ name: "daily", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfterDays: 35 } }]),
-    /** Resources backed up: of these types, with all of these tags. */
-    selection: z
-      .object({
-        resourceTypes: z.array(z.enum(BACKUP_RESOURCE_TYPE_NAMES)).min(1, "at least one resource type is required").default(["EBS", "EC2", "EFS"]),
-        tags: tags.default({ "snapshot-dr:backup": "true" }),
-      })
-      .strict()
-      .default({}),
+    breakGlassRoleArn: z
+      .string()
+      .regex(/^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "expected an IAM role ARN")
+      .optional()
+      .describe("Older name of drAccount.breakGlassRoleArn (which wins): besides the deploy role, the only role that may delete recovery points or change the DR vault. Default: none."),
     /** The management account's AWS Backup global settings besides cross-account backup. @default - left as AWS has them */
     globalSettings: z
       .object({
@@ -293,32 +315,75 @@ export const backupSchema = z
       .strict()
       .default({})
       .describe("AWS Backup global settings of the management account besides cross-account backup; each is left as AWS has it unless set."),
+    /** Copy job notifications of the DR vaults to an SNS topic. */
+    notifications: z.boolean().default(true).describe("Send the DR vaults' copy job notifications to an SNS topic."),
+    rules: z
+      .array(backupRuleSchema)
+      .min(1, "A backup plan must have at least 1 rule")
+      .describe("The rules of the source accounts' backup plans.")
+      .default([{ name: "daily", schedule: "cron(0 5 ? * * *)", lifecycle: { deleteAfterDays: 35 } }]),
+    /** Resources backed up: of these types, with all of these tags. */
+    selection: z
+      .object({
+        resourceTypes: z
+          .array(z.enum(BACKUP_RESOURCE_TYPE_NAMES))
+          .min(1, "at least one resource type is required")
+          .describe("The resource types backed up.")
+          .default(["EBS", "EC2", "EFS"]),
+        tags: tags
+          .refine((value) => Object.keys(value).length >= 1, "at least one tag is required (without one, every resource of the types is backed up)")
+          .describe("Resources carrying all of these tags are backed up.")
+          .default({ "snapshot-dr:backup": "true" }),
+      })
+      .strict()
+      .describe("The resources backed up: of these types, with all of these tags.")
+      .default({}),
     /** Whether this account's AWS Backup supports RDS copies that are cross-Region and cross-account in one plan. */
-    rdsCrossRegionAndAccountSupported: z.boolean().default(false),
+    rdsCrossRegionAndAccountSupported: z
+      .boolean()
+      .describe("Whether this account's AWS Backup supports RDS copies that are cross-Region and cross-account in one plan.")
+      .default(false),
     guardrails: z
       .object({
         /** SCP on the DR account: it may not leave the organization (seed 003, security considerations). */
-        denyLeaveOrganization: z.boolean().default(true),
+        denyLeaveOrganization: z.boolean().describe("SCP on the DR account: it may not leave the organization.").default(true),
         /** SCP on the source accounts: copies only into the configured vaults. */
-        restrictCopyTargets: z.boolean().default(true),
+        restrictCopyTargets: z.boolean().describe("SCP on the source accounts: recovery points may be copied only into the configured vaults.").default(true),
         /** Also limit copy targets to accounts under these OU paths. @default - no OU limit */
-        allowedTargetOrgPaths: z.array(z.string().regex(/^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}\/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\/)+\*?$/, "expected an OU path: o-.../r-.../ou-.../")).optional(),
+        allowedTargetOrgPaths: z
+          .array(z.string().regex(/^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}\/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\/)+\*?$/, "expected an OU path: o-.../r-.../ou-.../"))
+          .min(1, "at least one OU path is required when the field is given")
+          .optional()
+          .describe("Also limit copy targets to accounts under these OU paths. Default: no OU limit."),
         /** Where the copy SCP is attached (account, OU or root IDs). @default the organization's root (organizations[].rootId), else each account that backs up */
+        copyGuardrailTargets: z
+          .array(z.string().regex(/^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, "expected an account, OU (ou-...) or root (r-...) ID"))
+          .min(1, "at least one target is required when the field is given")
+          .superRefine((targets, ctx) => {
+            targets.forEach((target, index) => {
+              const first = targets.indexOf(target);
+              if (first !== index) ctx.addIssue({ code: "custom", path: [index], message: `duplicate of copyGuardrailTargets[${first}] ('${target}'): a policy is attached to a target once` });
+            });
+          })
+          .optional()
+          .describe("Where the copy SCP is attached: account, OU (ou-...) or root (r-...) IDs. Default: the organization's root (organizations[].rootId), else each source account with AWS Backup on."),
         additionalAllowedVaultArns,
-        copyGuardrailTargets: z.array(z.string().regex(/^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, "expected an account, OU (ou-...) or root (r-...) ID")).optional(),
       })
       .strict()
+      .describe("Service control policies deployed from the DR organization's management account.")
       .default({}),
   })
-  .strict();
+  .strict()
+  .describe("AWS Backup cross-account copies (seeds 002, 003).");
 
 export const rdsSchema = z
   .object({
-    enabled: z.boolean().default(false),
+    enabled: z.boolean().describe("Copy RDS and Aurora snapshots to the DR account (seed 004).").default(false),
     /** DB instances and clusters with this tag (and their snapshots) are copied to the DR account. */
     selectionTag: z
       .object({ key: tagKey, value: tagValue })
       .strict()
+      .describe("DB instances and clusters with this tag (and their snapshots) are copied to the DR account.")
       .default({ key: "snapshot-dr:protect", value: "true" }),
     /**
      * The key the source copies are made under. Only a customer managed key can be shared; the default is the
@@ -327,74 +392,62 @@ export const rdsSchema = z
     kmsKeyAlias: z
       .string()
       .regex(/^alias\/[a-zA-Z0-9/_-]{1,250}$/, "expected a KMS alias name (alias/...)")
-      .optional(),
+      // KMS: "The alias/aws/ prefix is reserved for AWS managed keys", and an AWS managed key cannot be shared.
+      .refine(
+        (alias) => !alias.startsWith("alias/aws/"),
+        "alias/aws/ names an AWS managed key: You can't share a snapshot that's encrypted with the default AWS KMS key; leave it unset so that a customer managed key is created",
+      )
+      .optional()
+      .describe("The alias of the key the source copies are made under, created by this project. Default: alias/<namePrefix>/rds-source."),
     /** How long the source account keeps its shared transit copies. */
-    transitCopyRetentionHours: z.number().int("must be a whole number").min(1, "must be at least 1").max(720, "must be at most 720 (30 days)").default(48),
+    transitCopyRetentionHours: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(720, "must be at most 720 (30 days)")
+      .describe("Hours the source account keeps its shared transit copies (less than retentionDays × 24).")
+      .default(48),
     /** How long the DR account keeps its own copies. */
-    retentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").default(35),
+    retentionDays: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(36500, "must be at most 36500")
+      .describe("Days the DR account keeps its own copies.")
+      .default(35),
     /** Also copy each DR copy to the DR account's first copy region (or second, when it is the same region). */
-    copyToSecondaryRegion: z.boolean().default(false),
+    copyToSecondaryRegion: z.boolean().describe("Also copy each DR copy to the DR account's first copy region (or second, when it is the same).").default(false),
     /** Whether the protected databases use custom option groups (not copied across regions). */
-    usesCustomOptionGroups: z.boolean().default(false),
+    usesCustomOptionGroups: z.boolean().describe("Whether the protected databases use custom option groups (not copied across regions).").default(false),
     /** Whether they use permanent or persistent options such as TDE (their snapshots cannot be shared at all). */
-    usesPermanentOrPersistentOptions: z.boolean().default(false),
+    usesPermanentOrPersistentOptions: z
+      .boolean()
+      .describe("Whether they use permanent or persistent options such as TDE (their snapshots cannot be shared at all).")
+      .default(false),
   })
-  .strict();
-
-const s3BackendSchema = z
-  .object({
-    type: z.literal("s3"),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name"),
-    /** Each stack's state is at `<keyPrefix>/<stack>.tfstate`. */
-    keyPrefix: z
-      .string()
-      .regex(/^[A-Za-z0-9!_.*'()/-]{1,512}$/, "expected an S3 key prefix")
-      .refine((value) => !value.startsWith("/") && !value.endsWith("/"), "must not start or end with '/'")
-      .default("snapshot-dr"),
-    region,
-    useLockfile: z.boolean().default(true),
-    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "expected an IAM role ARN").optional(),
-  })
-  .strict();
-
-const cloudBackendSchema = z
-  .object({
-    type: z.literal("cloud"),
-    organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "expected a Terraform Cloud organization name"),
-    /** Each stack gets the workspace `<workspacePrefix><stack>`. */
-    workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]{0,40}$/, "expected letters, digits, '-' or '_'").default("snapshot-dr-"),
-    hostname: z.string().regex(/^[a-z0-9.-]+$/, "expected a host name").default("app.terraform.io"),
-  })
-  .strict();
-
-const localBackendSchema = z.object({ type: z.literal("local") }).strict();
-
-export const backendSchema = z.discriminatedUnion("type", [localBackendSchema, s3BackendSchema, cloudBackendSchema], {
-  errorMap: (issue, ctx) =>
-    issue.code === "invalid_union_discriminator"
-      ? { message: "expected type: local, s3 or cloud" }
-      : { message: ctx.defaultError },
-});
+  .strict()
+  .describe("RDS and Aurora snapshot copies (seed 004).");
 
 export const configSchema = z
   .object({
     namePrefix: namePrefix.default("snapshot-dr"),
-    partition: z.enum(["aws", "aws-us-gov", "aws-cn"]).default("aws"),
+    partition: z.enum(["aws", "aws-us-gov", "aws-cn"]).describe("The AWS partition of every account.").default("aws"),
     /** The role every stack's providers assume in their own account. */
-    deployRoleName: roleName.default("OrganizationAccountAccessRole"),
+    deployRoleName: roleName.describe("The role every stack's providers assume in their own account.").default("OrganizationAccountAccessRole"),
     /** Added to every provider's default tags. */
-    tags: tags.default({}),
+    tags: tags.describe("Added to every resource's tags (with ManagedBy and SnapshotDrStack, which they cannot override).").default({}),
     backend: backendSchema.default({ type: "local" }),
-    organizations: z.array(organizationSchema).min(1, "at least one organization is required"),
+    organizations: z.array(organizationSchema).min(1, "at least one organization is required").describe("Every organization involved."),
     drAccount: drAccountSchema,
-    sourceAccounts: z.array(sourceAccountSchema).min(1, "at least one source account is required"),
+    sourceAccounts: z.array(sourceAccountSchema).min(1, "at least one source account is required").describe("The accounts whose data is protected."),
     ebs: ebsSchema.default({}),
     backup: backupSchema.default({}),
     rds: rdsSchema.default({}),
     capacity: capacitySchema.default({}),
     monitoring: monitoringSchema,
   })
-  .strict();
+  .strict()
+  .describe("A snapshot-dr estate: the organizations, the DR account, the source accounts and the flows.");
 
 export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
