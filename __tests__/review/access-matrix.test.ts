@@ -285,7 +285,11 @@ describe("expectations follow the configuration", () => {
     }
     // AND the lock and notification changes are explicitly denied by the vault's Deny
     expect(settings.length).toBeGreaterThan(0);
-    for (const row of settings) expect(row.decidedBy).toEqual([expect.objectContaining({ effect: "Deny", sid: "DenyVaultChangesExceptExemptRoles" })]);
+    // (and, where the DR organization's guardrails are deployed, by their SCP too)
+    for (const row of settings) {
+      expect(row.decidedBy).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "resource", effect: "Deny", sid: "DenyVaultChangesExceptExemptRoles" })]));
+      expect(row.decidedBy.every((statement) => statement.effect === "Deny")).toBe(true);
+    }
   });
 
   test("the guardrail SCPs of the org stack decide the copy and leave rows", () => {
