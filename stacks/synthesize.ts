@@ -1,4 +1,4 @@
-import { App, TerraformStack } from "cdktf";
+import { AnnotationMetadataEntryType, App, TerraformStack } from "cdktf";
 import * as fs from "fs";
 import * as path from "path";
 import type { SnapshotDrConfig } from "../modules/config/load-config";
@@ -34,7 +34,7 @@ export function reviewNotices(app: App): string[] {
   return app.node
     .findAll()
     .flatMap((node) =>
-      node.node.metadata.filter((entry) => entry.type === "@cdktf/warn").map((entry) => `[${node.node.path}] ${String(entry.data)}`),
+      node.node.metadata.filter((entry) => entry.type === AnnotationMetadataEntryType.WARN).map((entry) => `[${node.node.path}] ${String(entry.data)}`),
     );
 }
 

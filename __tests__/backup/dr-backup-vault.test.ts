@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
+import { AnnotationMetadataEntryType, TerraformStack, Testing } from "cdktf";
 import { DrBackupVault, DrBackupVaultProps } from "../../modules/backup/dr-backup-vault";
 import { policyDocument, policyJson } from "../../modules/iam/policy-document";
 import { CustomerManagedKey } from "../../modules/kms/customer-managed-key";
@@ -86,7 +86,7 @@ describe("DrBackupVault", () => {
         max_retention_days: 365,
       });
       // AND there is nothing to review: a governance lock stays removable by the exempted roles
-      expect(stack.node.findAll().flatMap((node) => node.node.metadata.filter((entry) => entry.type === "@cdktf/warn"))).toEqual([]);
+      expect(stack.node.findAll().flatMap((node) => node.node.metadata.filter((entry) => entry.type === AnnotationMetadataEntryType.WARN))).toEqual([]);
     });
 
     test("compliance mode with the days given, and a Review notice counting them from the first apply", () => {
@@ -94,7 +94,7 @@ describe("DrBackupVault", () => {
       new DrBackupVault(stack, "vault", props({ lock: { mode: "compliance", minRetentionDays: 30, maxRetentionDays: 365, changeableForDays: 14 } }));
       expect(only(synth(), "aws_backup_vault_lock_configuration")).toMatchObject({ min_retention_days: 30, max_retention_days: 365, changeable_for_days: 14 });
       // AND the construct leaves one warning that names the vault, the region, the days and how to read the exact date
-      const warnings = stack.node.findAll().flatMap((node) => node.node.metadata.filter((entry) => entry.type === "@cdktf/warn").map((entry) => String(entry.data)));
+      const warnings = stack.node.findAll().flatMap((node) => node.node.metadata.filter((entry) => entry.type === AnnotationMetadataEntryType.WARN).map((entry) => String(entry.data)));
       expect(warnings).toEqual([
         "The DR vault snapshot-dr in us-west-2 gets a COMPLIANCE-mode Backup Vault Lock. It can be removed only during the 14 days after the first apply " +
           "that creates it; from then on nobody, not even the account's root user, can remove the lock, shorten retention or delete the vault while it holds " +
