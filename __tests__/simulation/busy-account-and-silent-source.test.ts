@@ -1,3 +1,7 @@
+import { parseConfig } from "../../modules/config/load-config";
+import { staleSources } from "../../modules/dr-account/freshness-check/stale-sources";
+import { recoveryPointObjectives } from "../../modules/monitoring/recovery-point-objectives";
+import { generateConfig } from "../../scripts/generate-config";
 import { simulateEstate, type EstateOptions } from "./estate-simulation";
 import { maxRecoveryPointAgeHours, undeliveredSnapshots } from "./recovery-points";
 import { DAY } from "./sim-clock";
@@ -39,21 +43,23 @@ describe("simulation: one source account with 60 volumes (three times the concur
 });
 
 describe("simulation: a source that stops sending", () => {
-  test("its DR copies stop at that time while every other source stays fresh (what a freshness check reads)", async () => {
+  test("the DR account's freshness check reports exactly that source, with the estate's default recovery point objective", async () => {
     // GIVEN 20 accounts; account 7's lifecycle policy stops after 30 hours
     const run = await simulateEstate({ ...BASE, accounts: 20, volumesPerAccount: 5, stopSending: { accountIndex: 7, afterHours: 30 } });
     const silent = run.accountIds[7];
+    // AND the objective a configuration with this daily schedule gets by default (the interval + a copy margin)
+    const rpoHours = recoveryPointObjectives(parseConfig(generateConfig({ sourceAccounts: 1 })));
 
-    // WHEN the DR account's copies are grouped by source
-    const newestBySource = new Map<string, number>();
-    for (const copy of run.drCopies()) {
-      const key = `${copy.sourceAccountId}/${copy.sourceRegion}`;
-      newestBySource.set(key, Math.max(newestBySource.get(key) ?? 0, copy.creationTime.getTime()));
-    }
+    // WHEN the freshness check's own decision runs over the DR account's copies at the end of the run
+    const expected = run.accountIds.map((account) => ({ account, region: run.region, flow: "ebs" as const }));
+    const copies = run.drCopies().map((copy) => ({ account: copy.sourceAccountId, region: copy.sourceRegion, flow: "ebs" as const, createdAt: copy.recoveryPoint }));
+    const stale = staleSources(expected, copies, run.end, rpoHours);
 
-    // THEN only the silent source's newest copy is older than a day at the end
-    const stale = [...newestBySource].filter(([, newest]) => run.end.getTime() - newest > DAY).map(([source]) => source);
-    expect(stale).toEqual([`${silent}/eu-west-1`]);
-    expect(newestBySource.size).toBe(20);
+    // THEN only the silent source is stale, its newest copy from before it stopped
+    expect(stale.map((source) => `${source.account}/${source.region}`)).toEqual([`${silent}/eu-west-1`]);
+    expect(stale[0]).toEqual(expect.objectContaining({ flow: "ebs", reason: "too-old", rpoHours: rpoHours.ebs }));
+    expect(new Date(stale[0].newestCopyAt!).getTime()).toBeLessThanOrEqual(run.start.getTime() + 30 * 60 * 60 * 1000);
+    // AND every other source has a copy within the objective
+    expect(new Set(copies.map((copy) => copy.account)).size).toBe(20);
   });
 });
