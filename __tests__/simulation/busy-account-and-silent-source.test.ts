@@ -35,7 +35,7 @@ describe("simulation: one source account with 60 volumes (three times the concur
     expect(run.logCounts.get("deferred")).toBeGreaterThan(0);
     expect(run.deadLetters).toEqual([]);
     expect(maxRecoveryPointAgeHours(run.drCopies(), run.start, new Date(run.start.getTime() + 3 * DAY))).toBeLessThan(48);
-  });
+  }, 300_000);
 });
 
 describe("simulation: a source that stops sending", () => {
@@ -55,5 +55,5 @@ describe("simulation: a source that stops sending", () => {
     const stale = [...newestBySource].filter(([, newest]) => run.end.getTime() - newest > DAY).map(([source]) => source);
     expect(stale).toEqual([`${silent}/eu-west-1`]);
     expect(newestBySource.size).toBe(20);
-  });
+  }, 300_000);
 });
