@@ -1,4 +1,4 @@
-import { simulateEstate, type EstateOptions } from "./estate-simulation";
+import { DAILY_ESTATE, simulateEstate, type EstateOptions } from "./estate-simulation";
 import { maxRecoveryPointAgeHours, undeliveredSnapshots } from "./recovery-points";
 import { DAY } from "./sim-clock";
 
@@ -8,16 +8,8 @@ const BASE: EstateOptions = {
   accounts: 1,
   volumesPerAccount: 60,
   days: 3,
-  drainHours: 24,
-  region: "eu-west-1",
-  scheduleMinuteOfDay: 3 * 60,
-  windowMinutes: 60,
-  retainCount: 7,
-  transitRetentionHours: 48,
+  ...DAILY_ESTATE,
   durations: { incremental: [5, 20], full: [60, 180], snapshot: [5, 30] },
-  throttleShare: 0.1,
-  lostEventShare: 0.02,
-  duplicateEventShare: 0.02,
   seed: 7,
 };
 

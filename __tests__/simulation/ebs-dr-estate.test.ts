@@ -1,4 +1,4 @@
-import { simulateEstate, type EstateOptions, type EstateRun } from "./estate-simulation";
+import { DAILY_ESTATE, simulateEstate, type EstateOptions, type EstateRun } from "./estate-simulation";
 import { DAY } from "./sim-clock";
 import { maxRecoveryPointAgeHours, undeliveredSnapshots } from "./recovery-points";
 
@@ -12,17 +12,9 @@ const ESTATE: EstateOptions = {
   accounts: 1_000,
   volumesPerAccount: 5,
   days: 7,
-  drainHours: 24,
-  region: "eu-west-1",
-  scheduleMinuteOfDay: 3 * 60,
-  windowMinutes: 60,
-  retainCount: 7,
-  transitRetentionHours: 48,
+  ...DAILY_ESTATE,
   // Minutes: incremental copies of a day's changes, full copies of whole volumes, snapshot creation.
   durations: { incremental: [1, 5], full: [60, 180], snapshot: [5, 30] },
-  throttleShare: 0.1,
-  lostEventShare: 0.02,
-  duplicateEventShare: 0.02,
   seed: 20251201,
 };
 
