@@ -1,4 +1,15 @@
-import type { DBClusterSnapshot, DBSnapshot } from "@aws-sdk/client-rds";
+import {
+  CopyDBClusterSnapshotCommand,
+  CopyDBSnapshotCommand,
+  DeleteDBClusterSnapshotCommand,
+  DeleteDBSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+  type DBClusterSnapshot,
+  type DBSnapshot,
+} from "@aws-sdk/client-rds";
+import { mockClient } from "aws-sdk-client-mock";
 import { readSettings, type RdsSnapshotImporterEvent } from "../../modules/dr-account/rds-snapshot-importer/handler";
 
 /** Fixtures of the RDS importer's handler tests: accounts, keys, settings, shared snapshots and import copies. */
@@ -113,3 +124,21 @@ export const scheduledEvent: RdsSnapshotImporterEvent = {
 };
 
 export const sdkError = (name: string, message = name) => Object.assign(new Error(message), { name });
+
+/** RDS clients of both regions, mocked: empty lists and successful copies and deletions unless a test says otherwise. */
+export function mockRdsClients() {
+  const primaryClient = new RDSClient({ region: REGION });
+  const secondaryClient = new RDSClient({ region: SECONDARY });
+  const primaryMock = mockClient(primaryClient);
+  const secondaryMock = mockClient(secondaryClient);
+  // Later, more specific definitions win.
+  for (const mock of [primaryMock, secondaryMock]) {
+    mock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [] });
+    mock.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+    mock.on(CopyDBSnapshotCommand).resolves({});
+    mock.on(CopyDBClusterSnapshotCommand).resolves({});
+    mock.on(DeleteDBSnapshotCommand).resolves({});
+    mock.on(DeleteDBClusterSnapshotCommand).resolves({});
+  }
+  return { primaryClient, secondaryClient, primaryMock, secondaryMock };
+}

@@ -13,7 +13,7 @@ import {
   type DBSnapshot,
   type RDSClientConfig,
 } from "@aws-sdk/client-rds";
-import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import type { AwsClientStub } from "aws-sdk-client-mock";
 import {
   createHandler,
   importCopyIdentifier,
@@ -38,6 +38,7 @@ import {
   UNLISTED,
   clusterSnapshotArn,
   daysAgo,
+  mockRdsClients,
   importCluster,
   importDb,
   provenance,
@@ -56,19 +57,7 @@ describe("RDS snapshot importer handler", () => {
   let handle: RdsSnapshotImporterHandler;
 
   beforeEach(() => {
-    primaryClient = new RDSClient({ region: REGION });
-    secondaryClient = new RDSClient({ region: SECONDARY });
-    primaryMock = mockClient(primaryClient);
-    secondaryMock = mockClient(secondaryClient);
-    // Empty lists unless a test says otherwise (later, more specific definitions win).
-    for (const mock of [primaryMock, secondaryMock]) {
-      mock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [] });
-      mock.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
-      mock.on(CopyDBSnapshotCommand).resolves({});
-      mock.on(CopyDBClusterSnapshotCommand).resolves({});
-      mock.on(DeleteDBSnapshotCommand).resolves({});
-      mock.on(DeleteDBClusterSnapshotCommand).resolves({});
-    }
+    ({ primaryClient, secondaryClient, primaryMock, secondaryMock } = mockRdsClients());
     jest.spyOn(console, "log").mockImplementation(() => undefined);
     sleep = jest.fn((_ms: number) => Promise.resolve());
     handle = createHandler({

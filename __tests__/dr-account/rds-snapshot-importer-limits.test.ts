@@ -1,16 +1,7 @@
-import {
-  CopyDBClusterSnapshotCommand,
-  CopyDBSnapshotCommand,
-  DeleteDBClusterSnapshotCommand,
-  DeleteDBSnapshotCommand,
-  DescribeDBClusterSnapshotsCommand,
-  DescribeDBSnapshotsCommand,
-  RDSClient,
-  type DBSnapshot,
-} from "@aws-sdk/client-rds";
-import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import { CopyDBSnapshotCommand, DeleteDBSnapshotCommand, DescribeDBSnapshotsCommand, type DBSnapshot, type RDSClient } from "@aws-sdk/client-rds";
+import type { AwsClientStub } from "aws-sdk-client-mock";
 import { createHandler, type RdsSnapshotImporterHandler } from "../../modules/dr-account/rds-snapshot-importer/handler";
-import { daysAgo, importDb, REGION, scheduledEvent, SECONDARY, sdkError, SETTINGS, sharedDb, SOURCE_A, SOURCE_B } from "./rds-importer-fixtures";
+import { daysAgo, importDb, mockRdsClients, REGION, scheduledEvent, sdkError, SETTINGS, sharedDb, SOURCE_A, SOURCE_B } from "./rds-importer-fixtures";
 
 /** The importer's bounds: retention first, copies in flight, the per-source cap, the snapshot quota, the deadline. */
 describe("RDS snapshot importer handler: bounded runs", () => {
@@ -20,18 +11,8 @@ describe("RDS snapshot importer handler: bounded runs", () => {
   let lines: Record<string, unknown>[];
 
   beforeEach(() => {
-    const primaryClient = new RDSClient({ region: REGION });
-    const secondaryClient = new RDSClient({ region: SECONDARY });
-    primaryMock = mockClient(primaryClient);
-    secondaryMock = mockClient(secondaryClient);
-    for (const mock of [primaryMock, secondaryMock]) {
-      mock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [] });
-      mock.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
-      mock.on(CopyDBSnapshotCommand).resolves({});
-      mock.on(CopyDBClusterSnapshotCommand).resolves({});
-      mock.on(DeleteDBSnapshotCommand).resolves({});
-      mock.on(DeleteDBClusterSnapshotCommand).resolves({});
-    }
+    const { primaryClient, secondaryClient, ...mocks } = mockRdsClients();
+    ({ primaryMock, secondaryMock } = mocks);
     lines = [];
     jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(JSON.parse(line)));
     const sleep = (_ms: number) => Promise.resolve();

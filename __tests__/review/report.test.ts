@@ -109,7 +109,7 @@ describe("the report of the example", () => {
     // WHEN the copy tables are read
     // THEN there is one, for re-encryption, naming KMS-B and KMS-C by alias and the configured retention
     expect(section.match(/^### .*$/gm)).toEqual([`### ${FLOW_TITLES.reencrypt}`]);
-    expect(section).toContain("`alias/snapshot-dr/kms-b (KMS-B, DR account)` | 24 h |");
+    expect(section).toContain("`alias/snapshot-dr/kms-b (KMS-B, DR account)` | 48 h |");
     expect(section).toContain("`alias/snapshot-dr/kms-c (KMS-C, DR account)` | 35 days |");
     expect(section).toContain("| 111111111111 eu-west-1 | source |");
     expect(section).toContain("| 333333333333 us-east-1 | source |");

@@ -2,7 +2,7 @@ import { parseConfig } from "../../modules/config/load-config";
 import { staleSources } from "../../modules/dr-account/freshness-check/stale-sources";
 import { recoveryPointObjectives } from "../../modules/monitoring/recovery-point-objectives";
 import { generateConfig } from "../../scripts/generate-config";
-import { simulateEstate, type EstateOptions } from "./estate-simulation";
+import { DAILY_ESTATE, simulateEstate, type EstateOptions } from "./estate-simulation";
 import { maxRecoveryPointAgeHours, undeliveredSnapshots } from "./recovery-points";
 import { DAY } from "./sim-clock";
 
@@ -12,16 +12,8 @@ const BASE: EstateOptions = {
   accounts: 1,
   volumesPerAccount: 60,
   days: 3,
-  drainHours: 24,
-  region: "eu-west-1",
-  scheduleMinuteOfDay: 3 * 60,
-  windowMinutes: 60,
-  retainCount: 7,
-  transitRetentionHours: 48,
+  ...DAILY_ESTATE,
   durations: { incremental: [5, 20], full: [60, 180], snapshot: [5, 30] },
-  throttleShare: 0.1,
-  lostEventShare: 0.02,
-  duplicateEventShare: 0.02,
   seed: 7,
 };
 
@@ -39,7 +31,7 @@ describe("simulation: one source account with 60 volumes (three times the concur
     expect(run.logCounts.get("deferred")).toBeGreaterThan(0);
     expect(run.deadLetters).toEqual([]);
     expect(maxRecoveryPointAgeHours(run.drCopies(), run.start, new Date(run.start.getTime() + 3 * DAY))).toBeLessThan(48);
-  });
+  }, 300_000);
 });
 
 describe("simulation: a source that stops sending", () => {
@@ -61,5 +53,5 @@ describe("simulation: a source that stops sending", () => {
     expect(new Date(stale[0].newestCopyAt!).getTime()).toBeLessThanOrEqual(run.start.getTime() + 30 * 60 * 60 * 1000);
     // AND every other source has a copy within the objective
     expect(new Set(copies.map((copy) => copy.account)).size).toBe(20);
-  });
+  }, 300_000);
 });

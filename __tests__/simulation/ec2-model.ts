@@ -270,7 +270,9 @@ export class Ec2Model {
     const key = `${accountId}/${region}`;
     let answered = this.listings.get(key);
     if (!answered) this.listings.set(key, (answered = new Map()));
-    const query = `${input.OwnerIds?.join()}|${input.RestorableByUserIds?.join() ?? ""}|${(input.Filters ?? []).map((f) => `${f.Name}=${f.Values?.join()}`).join(";")}`;
+    // The copiers' listings differ in their restorable-by list and filters (names and first values).
+    let query = input.RestorableByUserIds ? "R" : "";
+    for (const filter of input.Filters ?? []) query += `|${filter.Name}=${filter.Values?.[0]}`;
     let listing = answered.get(query);
     if (!listing) answered.set(query, (listing = this.describe(accountId, region, input)));
     return listing;
@@ -278,22 +280,22 @@ export class Ec2Model {
 
   private describe(accountId: string, region: string, input: DescribeSnapshotsCommandInput): Snapshot[] {
     if (input.NextToken) throw new Error("The model answers in one page");
-    let candidates: SimSnapshot[];
-    if (input.SnapshotIds) {
-      candidates = input.SnapshotIds.map((id) => this.byId.get(id)).filter((s): s is SimSnapshot => s !== undefined && s.region === region);
-    } else {
-      if (input.OwnerIds?.join() !== "self") throw new Error("The model lists the caller's own snapshots only");
-      candidates = [...this.inventory(accountId, region).values()];
-    }
+    const candidates: SimSnapshot[] = [];
+    const pool = input.SnapshotIds
+      ? input.SnapshotIds.map((id) => this.byId.get(id)).filter((s): s is SimSnapshot => s !== undefined && s.region === region)
+      : this.inventory(accountId, region).values();
+    if (!input.SnapshotIds && input.OwnerIds?.join() !== "self") throw new Error("The model lists the caller's own snapshots only");
     const restorableBy = input.RestorableByUserIds;
-    if (restorableBy) candidates = candidates.filter((s) => restorableBy.some((user) => s.sharedWith.has(user)));
-    for (const filter of input.Filters ?? []) {
+    const filters = (input.Filters ?? []).map((filter) => {
       const values = filter.Values ?? [];
-      if (filter.Name === "status") candidates = candidates.filter((s) => values.includes(s.state));
-      else if (filter.Name?.startsWith("tag:")) {
-        const key = filter.Name.slice(4);
-        candidates = candidates.filter((s) => s.tags.some((tag) => tag.Key === key && values.includes(tag.Value ?? "")));
-      } else throw new Error(`The model does not filter on ${filter.Name}`);
+      if (filter.Name === "status") return (s: SimSnapshot) => values.includes(s.state);
+      if (!filter.Name?.startsWith("tag:")) throw new Error(`The model does not filter on ${filter.Name}`);
+      const key = filter.Name.slice(4);
+      return (s: SimSnapshot) => s.tags.some((tag) => tag.Key === key && values.includes(tag.Value ?? ""));
+    });
+    for (const snapshot of pool) {
+      if (restorableBy && !restorableBy.some((user) => snapshot.sharedWith.has(user))) continue;
+      if (filters.every((matches) => matches(snapshot))) candidates.push(snapshot);
     }
     return candidates.map((s) => {
       s.described ??= {
@@ -305,7 +307,7 @@ export class Ec2Model {
         KmsKeyId: s.kmsKeyId,
         Encrypted: true,
         Description: s.description,
-        Tags: s.tags.map((tag) => ({ ...tag })),
+        Tags: s.tags, // read-only to the copier
       };
       return s.described;
     });

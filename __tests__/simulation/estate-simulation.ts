@@ -68,6 +68,19 @@ export interface EstateRun {
   readonly invocations: number;
 }
 
+/** The configuration's defaults (daily at 03:00, 7 kept, 48 h transit retention) and a rough world: 10 % of calls throttled, 2 % of events lost, 2 % twice. */
+export const DAILY_ESTATE: Omit<EstateOptions, "accounts" | "volumesPerAccount" | "days" | "durations" | "seed"> = {
+  drainHours: 24,
+  region: "eu-west-1",
+  scheduleMinuteOfDay: 3 * 60,
+  windowMinutes: 60,
+  retainCount: 7,
+  transitRetentionHours: 48,
+  throttleShare: 0.1,
+  lostEventShare: 0.02,
+  duplicateEventShare: 0.02,
+};
+
 export const DR_ACCOUNT_ID = "999999999999";
 const SIM_START = Date.parse("2025-06-02T00:00:00.000Z");
 

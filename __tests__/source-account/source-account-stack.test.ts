@@ -55,7 +55,7 @@ describe("source account stack", () => {
 
   test("a cron schedule replaces the interval", () => {
     // GIVEN a cron expression
-    config = parseConfig({ ...structuredClone(CONFIG), ebs: { schedule: { cronExpression: "cron(0 2 ? * SUN *)" }, retainCount: 4 } });
+    config = parseConfig({ ...structuredClone(CONFIG), ebs: { schedule: { cronExpression: "cron(0 2 ? * SUN *)" }, retainCount: 4, transitCopyRetentionHours: 192 } });
     // WHEN synthesized
     const { json } = synthSource(config);
     // THEN the create rule is the cron expression
