@@ -71,7 +71,7 @@ export const QUOTAS = {
     quotaCode: null,
     limit: 20,
     adjustable: false,
-    remedy: "spread the databases' backup windows (capacity.rdsBackupWindowSpreadHours), turn off rds.copyToSecondaryRegion, or split the estate over more DR accounts",
+    remedy: "spread the databases' backup windows over more hours (and set capacity.rdsBackupWindowSpreadHours to match), turn off rds.copyToSecondaryRegion, or split the estate over more DR accounts",
   },
   // AWS Backup quotas page: "Recovery points per backup vault", 1,000,000, adjustable (through AWS Support; no
   // Service Quotas code could be confirmed: null).

@@ -9,7 +9,9 @@ import type { CapacityRow } from "./types";
  */
 
 const number = (n: number) => n.toLocaleString("en-US");
-const percent = (row: CapacityRow) => `${Math.round((row.demand * 100) / row.limit)}%`;
+const percent = (row: CapacityRow) => `${number(Math.round((row.demand * 100) / row.limit))}%`;
+/** Minutes with a decimal when few (a large estate leaves each copy less than a minute). */
+const minutesText = (minutes: number) => `${minutes < 10 ? minutes.toFixed(1) : number(Math.floor(minutes))} min`;
 const roleLabel = (row: EstimatedRow) => (row.role === "dr" ? `${row.account} (DR)` : row.account);
 
 /** `{ "rows": [ { account, region, quota, quotaCode, limit, adjustable, demand, status } ] }`, nothing else. */
@@ -118,9 +120,9 @@ export function renderCapacitySection(estimate: CapacityEstimate, headingLevel =
       "|---|---:|---:|---:|---:|---:|---:|",
     );
     for (const load of estimate.ebsCopyLoads) {
-      const within = load.minutesPerCopyWithinWindow === null ? "no window" : `${number(load.minutesPerCopyWithinWindow)} min`;
+      const within = load.minutesPerCopyWithinWindow === null ? "no window" : minutesText(load.minutesPerCopyWithinWindow);
       out.push(
-        `| ${load.region} | ${number(load.copiesPerRun)} | ${number(load.copiesPerDay)} | ${number(load.peakInFlight)} | ${number(load.peakInFlightFirstDay)} | ${within} | ${number(load.minutesPerCopyWithinInterval)} min |`,
+        `| ${load.region} | ${number(load.copiesPerRun)} | ${number(load.copiesPerDay)} | ${number(load.peakInFlight)} | ${number(load.peakInFlightFirstDay)} | ${within} | ${minutesText(load.minutesPerCopyWithinInterval)} |`,
       );
     }
     out.push("");
@@ -135,7 +137,7 @@ export function renderCapacitySection(estimate: CapacityEstimate, headingLevel =
     for (const row of ok) groups.set(`${row.role}/${row.quotaKey}`, [...(groups.get(`${row.role}/${row.quotaKey}`) ?? []), row]);
     for (const rows of groups.values()) {
       const top = rows.reduce((a, b) => (b.demand > a.demand ? b : a));
-      out.push(`| ${top.quota} | ${top.role === "dr" ? "DR" : "source"} | ${rows.length} | ${number(top.demand)} | ${number(top.limit)} | ${roleLabel(top)} ${top.region} |`);
+      out.push(`| ${top.quota} | ${top.role === "dr" ? "DR" : "source"} | ${number(rows.length)} | ${number(top.demand)} | ${number(top.limit)} | ${roleLabel(top)} ${top.region} |`);
     }
     out.push("");
   }

@@ -93,8 +93,8 @@ export function ebsDrCopyDemand(config: SnapshotDrConfig): { demands: Demand[]; 
       copiesPerDay: Math.ceil(copiesPerRun * runsPerDay),
       peakInFlight: peak,
       peakInFlightFirstDay: peakCopiesInFlight(batches, periodMinutes, copyMinutes.full),
-      minutesPerCopyWithinWindow: window > 0 && copiesPerRun > 0 ? Math.floor((limit * window) / copiesPerRun) : null,
-      minutesPerCopyWithinInterval: copiesPerRun > 0 ? Math.floor((limit * periodMinutes) / copiesPerRun) : Math.round(periodMinutes),
+      minutesPerCopyWithinWindow: window > 0 && copiesPerRun > 0 ? (limit * window) / copiesPerRun : null,
+      minutesPerCopyWithinInterval: copiesPerRun > 0 ? (limit * periodMinutes) / copiesPerRun : periodMinutes,
     });
   }
   return { demands, loads };
