@@ -12,11 +12,11 @@ describe("random mutations of valid configurations (fixed seed; `npm run fuzz` r
   afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
 
   test("end in a clean rejection naming every path, or in stacks that build", () => {
-    // GIVEN 150 mutations of the example and of generated estates of every flow
+    // GIVEN 100 mutations of the example and of generated estates of every flow
     // WHEN each is loaded like main.ts does, and the accepted ones are built
-    const summary = runConfigFuzz({ seed: 1414, numRuns: 150, directory, maxBuilds: 10, synthesizeEvery: 0, maxMillisecondsPerRun: 2000 });
+    const summary = runConfigFuzz({ seed: 1414, numRuns: 100, directory, maxBuilds: 6, synthesizeEvery: 0, maxMillisecondsPerRun: 2000 });
     // THEN no run broke the promise, and both outcomes occurred
-    expect(summary.rejected).toBeGreaterThan(40);
+    expect(summary.rejected).toBeGreaterThan(30);
     expect(summary.accepted).toBeGreaterThan(5);
   });
 
@@ -24,10 +24,10 @@ describe("random mutations of valid configurations (fixed seed; `npm run fuzz` r
     // GIVEN single mutations (so that many are accepted), each loaded with a previous output in place
     const policyCatalog = await loadIamCatalog();
     // WHEN they are loaded and every accepted one is synthesized with the policy lint
-    const summary = runConfigFuzz({ seed: 2626, numRuns: 16, directory, maxBuilds: 0, synthesizeEvery: 1, policyCatalog, maxMillisecondsPerRun: 3000, maxMutations: 1 });
+    const summary = runConfigFuzz({ seed: 2626, numRuns: 10, directory, maxBuilds: 0, synthesizeEvery: 1, policyCatalog, maxMillisecondsPerRun: 3000, maxMutations: 1 });
     // THEN accepted ones passed the lint and the tag limits, rejected ones left the previous output as it was
     expect(summary.synthesized).toBe(summary.accepted);
-    expect(summary.synthesized).toBeGreaterThanOrEqual(3);
+    expect(summary.synthesized).toBeGreaterThanOrEqual(2);
     expect(summary.rejected).toBeGreaterThanOrEqual(3);
   });
 });
