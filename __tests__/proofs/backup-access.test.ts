@@ -80,9 +80,9 @@ describe("AWS Backup: the DR vault open to the organization", () => {
   });
 
   test("the DR account cannot leave the organization", async () => {
-    // GIVEN the SCPs the org stack attaches to the DR account
+    // GIVEN the SCPs the org stack attaches to the DR account (the DR guardrails, which deny leaving among the rest)
     const scps = scpsAttachedTo(app.stacks.get(`org-${ORG}`)!, DR);
-    expect(scps.map((scp) => scp.name)).toEqual(["snapshot-dr-dr-account-stays-in-organization"]);
+    expect(scps.map((scp) => scp.name)).toEqual(["snapshot-dr-dr-copies-guardrail", "snapshot-dr-dr-keys-and-automation-guardrail"]);
     // WHEN an administrator of the DR account leaves THEN the SCP denies it
     const admin = `arn:aws:iam::${DR}:role/Admin`;
     await expectScpDecision(

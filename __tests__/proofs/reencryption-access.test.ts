@@ -147,8 +147,7 @@ describe("the synthesized example", () => {
   test("has the stacks and keys the proofs read", () => {
     // GIVEN the example configuration synthesized into a temporary directory
     // WHEN the stacks are read back
-    // THEN there is one DR stack and one stack per source account, KMS-B in every source region, KMS-C in every copy region
-    // (and the DR organization's guardrails, deployed from its management account)
+    // THEN there is one DR stack, one stack per source account and the DR organization's, KMS-B in every source region, KMS-C in every copy region
     expect([...app.stacks.keys()].sort()).toEqual(["dr-222222222222", "org-o-bbbbbbbbbb", "source-111111111111", "source-333333333333"]);
     expect(dr.aliasRegions(KMS_B)).toEqual(["eu-west-1", "us-east-1"]);
     expect(dr.aliasRegions(KMS_C)).toEqual(["us-east-1", "us-west-2"]);

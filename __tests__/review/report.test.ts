@@ -42,7 +42,7 @@ beforeAll(async () => {
   everyFlowFile = path.join(tmp, "every-flow.json");
   fs.writeFileSync(everyFlowFile, JSON.stringify(generateConfig({ sourceAccounts: 3, sameOrganization: true, ebsMode: "mixed", backup: true, rds: true }), null, 2));
   everyFlow = await writeReport({ configFile: everyFlowFile, outDir: path.join(tmp, "every-flow") });
-});
+}, 180_000); // three reports, with the DR guardrail rows: over a minute on a loaded 2-core machine
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

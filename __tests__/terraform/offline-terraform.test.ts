@@ -214,7 +214,7 @@ describeWithTerraform("real terraform, offline", () => {
       // WHEN its output directory is looked at
       // THEN it is inside the harness's temp dir and holds the DR stack, both source stacks and the DR organization's stack
       expect(example.outdir.startsWith(terraform.root + path.sep)).toBe(true);
-      expect(example.stacks).toEqual(["dr-222222222222", "source-111111111111", "source-333333333333", "org-o-bbbbbbbbbb"]);
+      expect(example.stacks).toEqual(["dr-222222222222", "org-o-bbbbbbbbbb", "source-111111111111", "source-333333333333"]);
     });
 
     it(
@@ -347,10 +347,10 @@ describeWithTerraform("real terraform, offline", () => {
         const report = await outcome(crossOrgRun);
         warnAboutWarnings(report.results);
 
-        // THEN all four are valid
+        // THEN all five are valid (the DR organization's guardrail stack included)
         expect(failuresOf(report)).toEqual([]);
         expect(report.results.map((result) => [result.stack, result.validation?.valid])).toEqual(report.app.stacks.map((stack) => [stack, true]));
-        expect(report.results).toHaveLength(4);
+        expect(report.results).toHaveLength(5);
       },
       TERRAFORM_TIMEOUT_MS,
     );
