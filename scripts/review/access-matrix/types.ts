@@ -27,7 +27,8 @@ export type MisuseKind =
   | "policy-change"
   | "delete-copies"
   | "leave-organization"
-  | "unlisted-vault";
+  | "unlisted-vault"
+  | "other-key";
 
 /** Where a policy comes from: a resource of a synthesized stack, or a stand-in that is not deployed. */
 export interface PolicySource {
