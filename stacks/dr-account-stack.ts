@@ -120,7 +120,6 @@ export class DrAccountStack extends SnapshotDrStack {
       organizationIds: [...sharing.values()].flat().map((id) => organizationOf.get(id) as string),
       ec2ViaServices: [...sharing.keys()].map((region) => viaService(config, "ec2", region)),
     };
-    const drKeyArns = [...this.kmsB.values(), ...this.kmsC.values()].map((key) => key.key.arn);
     this.dlmRole = new ServiceRole(this, "dlm-role", {
       provider: this.homeProvider,
       roleName: drDlmRoleName(config),
@@ -128,7 +127,7 @@ export class DrAccountStack extends SnapshotDrStack {
       description: "Runs the cross-account copy event policies that copy shared DR snapshots under KMS-C",
       managedPolicyArns: [`arn:${partition}:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole`],
       inlinePolicies: {
-        "copy-keys": dlmKeyUsePolicy({ partition, drKeyArns, sourceKeys: sharedSourceKeys, ec2AnyRegionViaService: anyRegionViaService(config, "ec2") }),
+        "copy-keys": dlmKeyUsePolicy({ partition, drAccountId: dr.id, drKeyAliasNames: [kmsBAliasName(config), kmsCAliasName(config)], sourceKeys: sharedSourceKeys, ec2AnyRegionViaService: anyRegionViaService(config, "ec2") }),
       },
     });
 

@@ -41,8 +41,8 @@ describe("capacity estimate", () => {
     expect(rowOf(estimate.rows, DR, "us-east-1", "Snapshots per Region").demand).toBe(900);
     expect(rowOf(estimate.rows, DR, "us-west-2", "Snapshots per Region").demand).toBe(900);
     expect(rowOf(estimate.rows, DR, "us-east-1", "Policies per Region").demand).toBe(1);
-    // each source account: 10 × 7 kept + 10 transit copies (24 h + the hourly clean-up: 2 runs' worth)
-    expect(rowOf(estimate.rows, "100000000001", "us-east-1", "Snapshots per Region").demand).toBe(10 * 7 + 10 * 2);
+    // each source account: 10 × 7 kept + 10 transit copies per day kept (48 h + the hourly clean-up: 3 days' worth)
+    expect(rowOf(estimate.rows, "100000000001", "us-east-1", "Snapshots per Region").demand).toBe(10 * 7 + 10 * 3);
     expect(rowOf(estimate.rows, "100000000001", "us-east-1", "Concurrent snapshot copies per destination Region").demand).toBe(10);
     expect(estimate.rows.filter((row) => row.status === "over")).toEqual([]);
     expect(blockingRows(estimate)).toEqual([]);

@@ -130,7 +130,7 @@ describe("AWS's bounds and formats", () => {
     const raw = generateConfig({ sourceAccounts: 2, regionsPerAccount: 2, sameOrganization: true, ebsMode: "mixed", backup: true, rds: true }) as Mutable;
     raw.tags = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`Tag ${i} ünïcode:/=+-@`, "välue _.:/=+-@"]));
     raw.drAccount.copyRetention = { interval: 100, unit: "YEARS" };
-    raw.ebs = { unshareAfter: { interval: 5200, unit: "WEEKS" }, schedule: { cronExpression: "cron(15 3 LW * ? *)" } };
+    raw.ebs = { unshareAfter: { interval: 5200, unit: "WEEKS" }, schedule: { cronExpression: "cron(15 3 LW * ? *)" }, transitCopyRetentionHours: 8808 };
     raw.backup.rules = [
       daily({ schedule: "cron(0 5 ? * 6#3 *)", startWindowMinutes: 52_559_880 }),
       { name: "weekly", schedule: "cron(0 6 ? JAN-DEC SUN 2026-2199)", startWindowMinutes: 60, completionWindowMinutes: 52_560_000, lifecycle: { deleteAfterDays: 36500 } },
@@ -143,9 +143,11 @@ describe("AWS's bounds and formats", () => {
   });
 
   test("a copy guardrail SCP over 5,120 characters is reported on the field that grows it", () => {
-    // GIVEN 80 AWS Backup accounts whose rule also copies to another region (one vault ARN each)
-    const raw = generateConfig({ sourceAccounts: 80, regionsPerAccount: 1, sameOrganization: true, backup: true }) as Mutable;
-    raw.backup.rules = [daily({ copyToRegion: { region: "us-east-1" } })];
+    // GIVEN AWS Backup with 80 additional allowed vaults (what grows the SCP: it no longer grows with the accounts)
+    const raw = generateConfig({ sourceAccounts: 2, regionsPerAccount: 1, sameOrganization: true, backup: true }) as Mutable;
+    raw.backup.guardrails = {
+      additionalAllowedVaultArns: Array.from({ length: 80 }, (_, i) => `arn:aws:backup:us-east-1:${300000000000 + i}:backup-vault:partner-vault-${i}`),
+    };
     // WHEN it is validated THEN the SCP's size is reported, before any stack is built
     expect(() => parseConfig(raw)).toThrow(
       /backup\.guardrails\.restrictCopyTargets: the copy guardrail SCP would be \d+ characters of minified JSON, over Organizations' limit of 5120: You attempted to create a policy that is larger than the maximum size\. It lists 82 vault ARNs/,

@@ -158,11 +158,16 @@ describe("DR account stack", () => {
     ]);
     const inline = JSON.parse(resourcesOf(json, "aws_iam_role_policy")[0].policy);
     expect(inline.Statement[0].Action).toEqual(["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]);
-    expect(inline.Statement[0].Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": "true" }, StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } });
-    // AND KMS-B and KMS-C are used only through EC2 (issue 12); DescribeKey, which DLM calls itself, stays open
-    expect(inline.Statement[1]).toMatchObject({ Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"], Condition: { StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } } });
-    expect(inline.Statement[1].Resource).toHaveLength(4);
-    expect(inline.Statement[2]).toMatchObject({ Sid: "DescribeCopyKeys", Action: "kms:DescribeKey" });
+    // AND KMS-B and KMS-C are named by alias (one value each, whatever the regions) and used only through EC2
+    // (issue 12); DescribeKey, which DLM calls itself, needs no service
+    const copyKeys = { "ForAnyValue:StringEquals": { "kms:ResourceAliases": ["alias/snapshot-dr/kms-b", "alias/snapshot-dr/kms-c"] } };
+    expect(inline.Statement[0].Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": "true" }, StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" }, ...copyKeys });
+    expect(inline.Statement[1]).toMatchObject({
+      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+      Resource: "arn:aws:kms:*:222222222222:key/*",
+      Condition: { StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" }, ...copyKeys },
+    });
+    expect(inline.Statement[2]).toEqual({ Sid: "DescribeCopyKeys", Effect: "Allow", Action: "kms:DescribeKey", Resource: "arn:aws:kms:*:222222222222:key/*", Condition: copyKeys });
   });
 
   test("providers: one per region, assuming the deploy role of the DR account only, with default tags", () => {

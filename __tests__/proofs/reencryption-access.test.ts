@@ -445,7 +445,8 @@ describe("4. the DR DLM role", () => {
     action,
     resource: dr.keyArn(alias, region),
     resourceAccount: DR_ACCOUNT,
-    context: kmsContext(dlmArn, DR_ORG, { "kms:ViaService": ec2Via(region), ...context }),
+    // KMS puts the key's aliases in kms:ResourceAliases: the role names its copy keys by alias.
+    context: { ...kmsContext(dlmArn, DR_ORG, { "kms:ViaService": ec2Via(region), ...context }), "kms:ResourceAliases": [alias] },
     identityPolicies: identityOf(dr, DR_DLM_ROLE),
     resourcePolicy: dr.keyPolicy(alias, region),
   });

@@ -88,3 +88,24 @@ export function resolvedBytes(text: string): number {
 
 /** `10,240`. */
 export const figure = (value: number) => value.toLocaleString("en-US");
+
+/** One size limit of one policy attribute: what the five policy-size checks share. */
+export interface AttributeSizeLimit {
+  readonly resourceType: string;
+  readonly attribute: string;
+  readonly limit: number;
+  /** How AWS measures it: characters without white space (IAM) or bytes (KMS, SQS, SNS). */
+  readonly measure: (text: string) => number;
+  /** The finding's message for a figure over the limit. */
+  readonly message: (size: number) => string;
+}
+
+/** A finding for every resource of the type whose attribute is over the limit. */
+export function attributeSizeFindings(stackJson: object, rule: AttributeSizeLimit): { address: string; attribute: string; message: string }[] {
+  return resourcesOf(stackJson, rule.resourceType).flatMap((resource) => {
+    const text = resource.body[rule.attribute];
+    if (typeof text !== "string") return [];
+    const size = rule.measure(text);
+    return size > rule.limit ? [{ address: resource.address, attribute: rule.attribute, message: rule.message(size) }] : [];
+  });
+}

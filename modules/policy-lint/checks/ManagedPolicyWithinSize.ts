@@ -1,4 +1,4 @@
-import { figure, nonWhiteSpaceLength, resourcesOf } from "../stack-json";
+import { attributeSizeFindings, figure, nonWhiteSpaceLength } from "../stack-json";
 import type { StackCheck } from "../types";
 
 /**
@@ -11,12 +11,12 @@ export const ManagedPolicyWithinSize: StackCheck = {
   id: "ManagedPolicyWithinSize",
   explanation: "Split the managed policy into several (a role takes up to 10 by default), or replace per-account and per-region ARNs with wildcards and organization conditions.",
   check(stack) {
-    return resourcesOf(stack.json, "aws_iam_policy").flatMap((policy) => {
-      if (typeof policy.body.policy !== "string") return [];
-      const size = nonWhiteSpaceLength(policy.body.policy);
-      return size > MANAGED_POLICY_SIZE_LIMIT
-        ? [{ address: policy.address, attribute: "policy", message: `The managed policy is ${figure(size)} characters without white space; IAM accepts at most ${figure(MANAGED_POLICY_SIZE_LIMIT)} ("Managed policy size")` }]
-        : [];
+    return attributeSizeFindings(stack.json, {
+      resourceType: "aws_iam_policy",
+      attribute: "policy",
+      limit: MANAGED_POLICY_SIZE_LIMIT,
+      measure: nonWhiteSpaceLength,
+      message: (size) => `The managed policy is ${figure(size)} characters without white space; IAM accepts at most ${figure(MANAGED_POLICY_SIZE_LIMIT)} ("Managed policy size")`,
     });
   },
 };

@@ -1,4 +1,4 @@
-import { figure, nonWhiteSpaceLength, resourcesOf } from "../stack-json";
+import { attributeSizeFindings, figure, nonWhiteSpaceLength } from "../stack-json";
 import type { StackCheck } from "../types";
 
 /**
@@ -12,12 +12,12 @@ export const RoleTrustPolicyWithinSize: StackCheck = {
   explanation:
     "Trust an organization (aws:PrincipalOrgID) instead of listing accounts, or raise the account's \"Role trust policy length\" quota (up to 8,192) before deploying and lift this check for that stack.",
   check(stack) {
-    return resourcesOf(stack.json, "aws_iam_role").flatMap((role) => {
-      if (typeof role.body.assume_role_policy !== "string") return [];
-      const size = nonWhiteSpaceLength(role.body.assume_role_policy);
-      return size > ROLE_TRUST_POLICY_SIZE_LIMIT
-        ? [{ address: role.address, attribute: "assume_role_policy", message: `The trust policy is ${figure(size)} characters without white space; IAM accepts at most ${figure(ROLE_TRUST_POLICY_SIZE_LIMIT)} by default ("Role trust policy length")` }]
-        : [];
+    return attributeSizeFindings(stack.json, {
+      resourceType: "aws_iam_role",
+      attribute: "assume_role_policy",
+      limit: ROLE_TRUST_POLICY_SIZE_LIMIT,
+      measure: nonWhiteSpaceLength,
+      message: (size) => `The trust policy is ${figure(size)} characters without white space; IAM accepts at most ${figure(ROLE_TRUST_POLICY_SIZE_LIMIT)} by default ("Role trust policy length")`,
     });
   },
 };

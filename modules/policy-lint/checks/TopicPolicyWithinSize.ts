@@ -1,4 +1,4 @@
-import { figure, resolvedBytes, resourcesOf } from "../stack-json";
+import { attributeSizeFindings, figure, resolvedBytes } from "../stack-json";
 import type { StackCheck } from "../types";
 
 /**
@@ -11,12 +11,12 @@ export const TopicPolicyWithinSize: StackCheck = {
   id: "TopicPolicyWithinSize",
   explanation: "Grant organizations (aws:PrincipalOrgID) or source ARN patterns instead of listing principals or sources one by one.",
   check(stack) {
-    return resourcesOf(stack.json, "aws_sns_topic_policy").flatMap((policy) => {
-      if (typeof policy.body.policy !== "string") return [];
-      const size = resolvedBytes(policy.body.policy);
-      return size > TOPIC_POLICY_SIZE_LIMIT
-        ? [{ address: policy.address, attribute: "policy", message: `The topic policy is ${figure(size)} bytes; Amazon SNS accepts at most ${figure(TOPIC_POLICY_SIZE_LIMIT)} (SNS policy quotas, "Bytes: 30 kb")` }]
-        : [];
+    return attributeSizeFindings(stack.json, {
+      resourceType: "aws_sns_topic_policy",
+      attribute: "policy",
+      limit: TOPIC_POLICY_SIZE_LIMIT,
+      measure: resolvedBytes,
+      message: (size) => `The topic policy is ${figure(size)} bytes; Amazon SNS accepts at most ${figure(TOPIC_POLICY_SIZE_LIMIT)} (SNS policy quotas, "Bytes: 30 kb")`,
     });
   },
 };

@@ -3,7 +3,7 @@ import { roleArn, viaService } from "../../../modules/config/naming";
 import { REGIONS_BY_PARTITION, type Partition } from "../../../modules/config/regions";
 import { type SynthesizedApp } from "../synthesized-stacks";
 import { SAMPLE_KEY_ID } from "./calls";
-import { standIn } from "./policies";
+import { openKeyPolicy, standIn } from "./policies";
 import { RowSpec } from "./types";
 
 // The matrix
@@ -53,6 +53,34 @@ export function withRequestFacts(config: SnapshotDrConfig, spec: RowSpec): RowSp
     ...(/^\d{12}$/.test(spec.resourceAccount) ? { "aws:ResourceAccount": spec.resourceAccount, "aws:ResourceOrgID": organizationId } : {}),
   };
   return { ...spec, context: { ...facts, ...spec.context } };
+}
+
+/**
+ * A role whose policy names keys of every account (`arn:...:kms:*:*:key/*`) and narrows them by organization
+ * decrypts, through its service, with a key of an account outside the source organizations whose key policy
+ * lets anyone in: its own policy must refuse.
+ */
+export function outsideOrganizationKeyMisuse(
+  h: ReturnType<typeof helpers>,
+  row: { flow: RowSpec["flow"]; role: string; principal: string; identity: RowSpec["identity"]; notEvaluated?: readonly string[]; region: string; service: "EC2" | "RDS" },
+): RowSpec {
+  const via = row.service === "EC2" ? h.ec2(row.region) : h.rds(row.region);
+  return {
+    flow: row.flow,
+    category: "misuse",
+    misuse: "outside-organization",
+    description: `${row.role} decrypts through ${row.service} in ${row.region} with a key of ${h.outsider.account}, outside the source organizations (that key's policy lets anyone in)`,
+    principal: row.principal,
+    action: "kms:Decrypt",
+    resource: h.fakeKeyArn(row.region, h.outsider.account),
+    resourceLabel: `a key in ${row.region} (${h.outsider.account})`,
+    resourceAccount: h.outsider.account,
+    context: h.kmsContext(row.principal, "kms:Decrypt", via),
+    identity: row.identity,
+    resourcePolicy: openKeyPolicy("a key policy that lets anyone do anything"),
+    ...(row.notEvaluated ? { notEvaluated: row.notEvaluated } : {}),
+    expected: "Denied",
+  };
 }
 
 /** Shared helpers of the flow builders. */

@@ -37,7 +37,8 @@ export type MisuseKind =
   | "unlock-copies"
   | "share-out"
   | "disable-automation"
-  | "role-takeover";
+  | "role-takeover"
+  | "other-key";
 
 /** Where a policy comes from: a resource of a synthesized stack, or a stand-in that is not deployed. */
 export interface PolicySource {

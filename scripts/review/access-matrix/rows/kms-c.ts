@@ -22,7 +22,7 @@ export function kmsCCopyRows(config: SnapshotDrConfig, app: SynthesizedApp, flow
       resource: h.drStack.keyArn(kmsC, region),
       resourceLabel: `KMS-C ${region} (${h.dr.id})`,
       resourceAccount: h.dr.id,
-      context: h.kmsContext(dlm, action, h.ec2(region)),
+      context: { ...h.kmsContext(dlm, action, h.ec2(region)), "kms:ResourceAliases": [kmsC] },
       identity,
       resourcePolicy: keyPolicy(h.drStack, kmsC, region, "KMS-C"),
       notEvaluated: h.drStack.managedPolicyArns(drDlmRoleName(config)),
@@ -48,13 +48,36 @@ export function kmsCMisuseRows(config: SnapshotDrConfig, app: SynthesizedApp, fl
     resource: h.drStack.keyArn(kmsC, region),
     resourceLabel: `KMS-C ${region} (${h.dr.id})`,
     resourceAccount: h.dr.id,
-    context: h.kmsContext(dlm, "kms:Decrypt", undefined),
+    context: { ...h.kmsContext(dlm, "kms:Decrypt", undefined), "kms:ResourceAliases": [kmsC] },
     identity: identityPolicies(h.drStack, drDlmRoleName(config)),
     resourcePolicy: keyPolicy(h.drStack, kmsC, region, "KMS-C"),
     notEvaluated: h.drStack.managedPolicyArns(drDlmRoleName(config)),
     expected: "Denied" as const,
   }));
-  return [...direct, ...sorted(h.dr.copyRegions).map((region) => ({
+  // The DR keys are named by alias (kms:ResourceAliases): another key of the DR account stays out of reach.
+  const otherKey = sorted(h.dr.copyRegions).map((region) => ({
+    flow,
+    category: "misuse" as const,
+    misuse: "other-key" as const,
+    description: `the DR DLM role decrypts through EC2 in ${region} with another key of the DR account (alias/other, default key policy: IAM decides)`,
+    principal: dlm,
+    action: "kms:Decrypt",
+    resource: h.fakeKeyArn(region, h.dr.id),
+    resourceLabel: `another key ${region} (${h.dr.id})`,
+    resourceAccount: h.dr.id,
+    context: { ...h.kmsContext(dlm, "kms:Decrypt", h.ec2(region)), "kms:ResourceAliases": ["alias/other"] },
+    identity: identityPolicies(h.drStack, drDlmRoleName(config)),
+    resourcePolicy: {
+      source: { kind: "resource" as const, label: "stand-in: the default key policy (the DR account's IAM decides)" },
+      document: {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:${h.partition}:iam::${h.dr.id}:root` }, Action: "kms:*", Resource: "*" }],
+      },
+    },
+    notEvaluated: h.drStack.managedPolicyArns(drDlmRoleName(config)),
+    expected: "Denied" as const,
+  }));
+  return [...direct, ...otherKey, ...sorted(h.dr.copyRegions).map((region) => ({
     flow,
     category: "misuse" as const,
     misuse: "outside-dr-account" as const,

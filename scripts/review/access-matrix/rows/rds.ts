@@ -2,8 +2,8 @@ import { type SnapshotDrConfig } from "../../../../modules/config/load-config";
 import { kmsCAliasName, rdsCopierRoleName, rdsCopyContract, rdsDrKeyAliasName, rdsImporterRoleName, rdsSourceKeyAliasName } from "../../../../modules/config/naming";
 import { type SynthesizedApp } from "../../synthesized-stacks";
 import { COPY_FROM_KEY, COPY_TO_KEY } from "../calls";
-import { identityPolicies, keyPolicy, openKeyPolicy, sharedSnapshotStandIn, standIn } from "../policies";
-import { byId, drAdministrator, helpers, keyAdministrationMisuses, otherRegion, sorted } from "../row-helpers";
+import { identityPolicies, keyPolicy, sharedSnapshotStandIn, standIn } from "../policies";
+import { byId, drAdministrator, helpers, keyAdministrationMisuses, otherRegion, outsideOrganizationKeyMisuse, sorted } from "../row-helpers";
 import { Flow, RowSpec } from "../types";
 
 export function rdsRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSpec[] {
@@ -188,21 +188,7 @@ export function rdsRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSpec[
   });
   // The importer's source-key statements name every account (arn:...:kms:*:*:key/*): only keys of the source
   // organizations may be used, even when a key policy elsewhere lets anyone in.
-  rows.push({
-    flow,
-    category: "misuse",
-    misuse: "outside-organization",
-    description: `the DR importer decrypts through RDS in ${firstRegion} with a key of ${h.outsider.account}, outside the source organizations (that key's policy lets anyone in)`,
-    principal: importer,
-    action: "kms:Decrypt",
-    resource: h.fakeKeyArn(firstRegion, h.outsider.account),
-    resourceLabel: `a key in ${firstRegion} (${h.outsider.account})`,
-    resourceAccount: h.outsider.account,
-    context: h.kmsContext(importer, "kms:Decrypt", h.rds(firstRegion)),
-    identity: importerIdentity,
-    resourcePolicy: openKeyPolicy("a key policy that lets anyone do anything"),
-    expected: "Denied",
-  });
+  rows.push(outsideOrganizationKeyMisuse(h, { flow, role: "the DR importer", principal: importer, identity: importerIdentity, region: firstRegion, service: "RDS" }));
   const copier = h.role(first.id, rdsCopierRoleName(config));
   rows.push({
     flow,

@@ -95,7 +95,7 @@ export function reencryptRows(config: SnapshotDrConfig, app: SynthesizedApp): Ro
         resource: drStack.keyArn(kmsB, region),
         resourceLabel: keyBLabel(region),
         resourceAccount: dr.id,
-        context: h.kmsContext(dlm, action, h.ec2(region)),
+        context: { ...h.kmsContext(dlm, action, h.ec2(region)), "kms:ResourceAliases": [kmsB] },
         identity: dlmIdentity,
         resourcePolicy: keyB(region),
         notEvaluated: dlmManaged,

@@ -3,7 +3,7 @@ import { drDlmRoleName, ebsModeOf, kmsAAliasName, sourceDlmRoleName } from "../.
 import { type SynthesizedApp } from "../../synthesized-stacks";
 import { COPY_FROM_KEY, SNAPSHOT_UNDER_KEY } from "../calls";
 import { identityPolicies, keyPolicy, openKeyPolicy, standIn } from "../policies";
-import { SourceAccount, byId, drAdministrator, helpers, keyAdministrationMisuses, sorted, unusedRegion } from "../row-helpers";
+import { SourceAccount, byId, drAdministrator, helpers, keyAdministrationMisuses, outsideOrganizationKeyMisuse, sorted, unusedRegion } from "../row-helpers";
 import { kmsCCopyRows, kmsCMisuseRows } from "./kms-c";
 import { Flow, RowSpec } from "../types";
 
@@ -142,22 +142,9 @@ export function shareRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSpe
   // The role's source-key statements name every account (arn:...:kms:*:*:key/*): only the sharing
   // organizations' keys may be used, even when a key policy elsewhere lets anyone in.
   const sharingRegion = sorted(first.regions)[0];
-  rows.push({
-    flow,
-    category: "misuse",
-    misuse: "outside-organization",
-    description: `the DR DLM role decrypts through EC2 in ${sharingRegion} with a key of ${h.outsider.account}, outside the source organizations (that key's policy lets anyone in)`,
-    principal: dlm,
-    action: "kms:Decrypt",
-    resource: h.fakeKeyArn(sharingRegion, h.outsider.account),
-    resourceLabel: `a key in ${sharingRegion} (${h.outsider.account})`,
-    resourceAccount: h.outsider.account,
-    context: h.kmsContext(dlm, "kms:Decrypt", h.ec2(sharingRegion)),
-    identity: dlmIdentity,
-    resourcePolicy: openKeyPolicy("a key policy that lets anyone do anything"),
-    notEvaluated: dlmManaged,
-    expected: "Denied",
-  });
+  rows.push(
+    outsideOrganizationKeyMisuse(h, { flow, role: "the DR DLM role", principal: dlm, identity: dlmIdentity, notEvaluated: dlmManaged, region: sharingRegion, service: "EC2" }),
+  );
   rows.push(...kmsCMisuseRows(config, app, flow, first.id));
   return rows;
 }
