@@ -105,6 +105,8 @@ describe("share mode", () => {
     const json: Json = JSON.parse(Testing.synth(new DrAccountStack(Testing.app(), config)));
     // THEN KMS-B only where an account re-encrypts, event policies in both regions, and the filter admits both kinds
     expect(resourcesOf(json, "aws_kms_alias").map((alias) => `${alias.provider} ${alias.name}`).sort()).toEqual([
+      "aws.eu-west-1 alias/snapshot-dr/alarms",
+      "aws.us-east-1 alias/snapshot-dr/alarms",
       "aws.us-east-1 alias/snapshot-dr/kms-b",
       "aws.us-east-1 alias/snapshot-dr/kms-c",
     ]);

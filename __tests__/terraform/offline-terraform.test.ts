@@ -313,10 +313,10 @@ describeWithTerraform("real terraform, offline", () => {
         expect(result.error).toBeInstanceOf(TerraformCommandError);
         expect(result.error?.message).toContain("Stack dr-222222222222: terraform validate failed");
         expect(result.error?.message).toMatch(/deletion_window_in_days to be in the range \(7 - 30\), got 3/);
-        expect(result.validation?.errorCount).toBe(4);
+        expect(result.validation?.errorCount).toBe(7); // KMS-B, KMS-C and the alarm topic keys
         // AND the synthesized stack still has the 30-day window
         const original = JSON.parse(fs.readFileSync(path.join(example.stackDir("dr-222222222222"), "cdk.tf.json"), "utf8")) as TerraformJson;
-        expect(Object.values(resources(original, "aws_kms_key")).map((key) => key.deletion_window_in_days)).toEqual([30, 30, 30, 30]);
+        expect(Object.values(resources(original, "aws_kms_key")).map((key) => key.deletion_window_in_days)).toEqual([30, 30, 30, 30, 30, 30, 30]);
       },
       TERRAFORM_TIMEOUT_MS,
     );

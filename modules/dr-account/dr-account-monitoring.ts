@@ -1,4 +1,4 @@
-import { Annotations, TerraformStack } from "cdktf";
+import { Annotations, DISABLE_STACK_TRACE_IN_METADATA, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../config/load-config";
 import { backupDrVaultName, backupDrVaultRegion, backupEnabledFor, rdsCopyContract } from "../config/naming";
@@ -48,6 +48,8 @@ export class DrAccountMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: DrAccountMonitoringProps) {
     super(scope, id);
+    // A notice with the caller's stack trace would make manifest.json differ from one synthesis to the next.
+    this.node.setContext(DISABLE_STACK_TRACE_IN_METADATA, true);
     const stack = TerraformStack.of(this) as SnapshotDrStack;
     const { config } = props;
     const dr = config.drAccount;
@@ -115,7 +117,7 @@ export class DrAccountMonitoring extends Construct {
     this.node.addValidation({ validate: () => unreachableObjectives(config) });
     const notifications = config.monitoring.notifications;
     if (notifications.emails.length + notifications.httpsEndpoints.length + notifications.forwardToTopicArns.length === 0) {
-      Annotations.of(stack).addWarning(
+      Annotations.of(this).addWarning(
         "No alarm reaches a person: monitoring.notifications lists no e-mail address, HTTPS endpoint or topic to forward to. " +
           `The alarms and tamper alerts publish to the SNS topic ${alarmTopicName(config.namePrefix)} of each region and account, ` +
           "which has no subscriber until you configure one.",
