@@ -17,7 +17,8 @@ describe("the DR vault's notifications never use alias/aws/sns", () => {
       vaultName: "snapshot-dr",
       kmsKeyArn: `arn:aws:kms:us-west-2:${DR_ACCOUNT}:key/0f0f0f0f-1111-4222-a333-444455556666`,
       copySources: { kind: "organizations", organizationIds: ["o-bbbbbbbbbb"] },
-      lock: { minRetentionDays: 30 },
+      lock: { minRetentionDays: 30, maxRetentionDays: 365 },
+      recoveryPointProtection: { deployRoleArn: `arn:aws:iam::${DR_ACCOUNT}:role/OrganizationAccountAccessRole` },
       notifications,
     });
   });

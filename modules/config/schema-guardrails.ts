@@ -11,7 +11,7 @@ export const organizationRootId = z
   .regex(/^r-[0-9a-z]{4,32}$/, "expected a root ID: 'r-' followed by 4 to 32 lowercase letters or digits (aws organizations list-roots)")
   .optional()
   .describe(
-    "The organization's root ID (aws organizations list-roots). With it, the AWS Backup copy guardrail is attached once to the root by default instead of to every account. @default - unknown: the guardrail is attached to each account that backs up, with a Review notice",
+    "The organization's root ID (aws organizations list-roots). With it, the AWS Backup copy guardrail is attached once to the root by default instead of to every account. Default: none (the guardrail is then attached to each account that backs up, with a Review notice)",
   );
 
 /** A backup vault ARN of a concrete account; the region and the name may be `*` or contain it. */

@@ -17,7 +17,7 @@ const policyTargetId = z
 export const breakGlassRoleArnSchema = roleArn
   .optional()
   .describe(
-    "The one role of the DR account the DR organization's guardrails let through (unlock, delete or share a DR copy, change a DR key, the DLM policies or the vaults). Unset: nobody in the DR account can; the DR organization's management account detaches the guardrail SCPs instead. backup.breakGlassRoleArn, when unset, takes this value.",
+    "The one role of the DR account the DR organization's guardrails let through (unlock, delete or share a DR copy, change a DR key, the DLM policies or the vaults). Unset: nobody in the DR account can; the DR organization's management account detaches the guardrail SCPs instead. backup.breakGlassRoleArn, when unset, takes this value. Default: none.",
   );
 
 export const recycleBinSchema = z
@@ -41,7 +41,8 @@ export const recycleBinSchema = z
       .describe("Days between unlocking the retention rule and being able to change or delete it: the time to notice an attacker."),
   })
   .strict()
-  .default({});
+  .default({})
+  .describe("The locked Recycle Bin retention rule that keeps deleted DR snapshots recoverable.");
 
 export const snapshotLockSchema = z
   .object({
@@ -57,7 +58,7 @@ export const snapshotLockSchema = z
       .min(1, "must be at least 1")
       .max(72, "must be at most 72 (the LockSnapshot cooling-off period)")
       .optional()
-      .describe("Compliance mode only: hours after locking during which the lock can still be removed. Unset: locked at once."),
+      .describe("Compliance mode only: hours after locking during which the lock can still be removed. Default: none (locked at once)."),
     endBeforeExpiryDays: z
       .number()
       .int("must be a whole number")
@@ -72,7 +73,8 @@ export const snapshotLockSchema = z
       context.addIssue({ code: z.ZodIssueCode.custom, path: ["coolOffHours"], message: "a cooling-off period is for compliance mode only (LockSnapshot: in governance mode, omit CoolOffPeriod)" });
     }
   })
-  .default({});
+  .default({})
+  .describe("EBS snapshot lock on every DR-owned copy, applied by a function of the DR account.");
 
 export const airGappedVaultSchema = z
   .object({
@@ -92,7 +94,8 @@ export const airGappedVaultSchema = z
       context.addIssue({ code: z.ZodIssueCode.custom, path: ["maxRetentionDays"], message: `must be at least minRetentionDays (${vault.minRetentionDays})` });
     }
   })
-  .default({});
+  .default({})
+  .describe("An optional AWS Backup logically air-gapped vault in every copy region.");
 
 export const drProtectionSchema = z
   .object({

@@ -165,7 +165,8 @@ export const ebsSchema = z
       .number()
       .int("must be a whole number")
       .min(1, "must be at least 1")
-      .max(720, "must be at most 720 (30 days)")
+      // DLM schedules may be up to a year apart; the transit retention rule asks for the interval + 24 h.
+      .max(8808, "must be at most 8808 (a year, the longest DLM schedule interval, plus the 24 h copy margin)")
       .describe("How many hours the source account keeps its KMS-B transit copies before the automation deletes them: at least the snapshot interval + 24 h, so that the next copy can be incremental.")
       .default(48),
     /**
@@ -295,7 +296,7 @@ export const backupSchema = z
           .min(3, "must be at least 3")
           .max(36500, "must be at most 36500")
           .optional()
-          .describe("Compliance mode only, and required there: days after the lock is first applied during which it can still be removed (at least 3)."),
+          .describe("Compliance mode only, and required there: days after the lock is first applied during which it can still be removed (at least 3). Default: none."),
       })
       .strict()
       .describe("The DR vaults' vault lock.")
@@ -309,8 +310,8 @@ export const backupSchema = z
     /** The management account's AWS Backup global settings besides cross-account backup. @default - left as AWS has them */
     globalSettings: z
       .object({
-        delegatedAdministratorEnabled: z.boolean().optional().describe("isDelegatedAdministratorEnabled; left as AWS has it unless set."),
-        multiPartyApprovalEnabled: z.boolean().optional().describe("isMpaEnabled (multi-party approval); left as AWS has it unless set."),
+        delegatedAdministratorEnabled: z.boolean().optional().describe("isDelegatedAdministratorEnabled. Default: left as AWS has it."),
+        multiPartyApprovalEnabled: z.boolean().optional().describe("isMpaEnabled (multi-party approval). Default: left as AWS has it."),
       })
       .strict()
       .default({})
