@@ -39,7 +39,7 @@ describe("AWS Backup wiring (backup.enabled)", () => {
     for (const vault of vaults) {
       expect(vault.lifecycle).toEqual({ prevent_destroy: true });
       expect(vault.force_destroy).toBeUndefined();
-      expect(vault.kms_key_arn).toMatch(/^\$\{aws_kms_key\.backup-dr-key-us-(east-1|west-2)_key_[A-Z0-9]+\.arn\}$/);
+      expect(vault.kms_key_arn).toMatch(/^\$\{aws_kms_key\.backup_dr_key_us_(east_1|west_2)\.arn\}$/);
     }
     for (const lock of resourcesOf(json, "aws_backup_vault_lock_configuration")) {
       expect(lock).toEqual({ provider: expect.any(String), backup_vault_name: expect.any(String), min_retention_days: 14, max_retention_days: 400 });

@@ -57,7 +57,7 @@ describe("share mode", () => {
     expect(keys).toHaveLength(2);
     for (const key of keys) {
       expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
-      expect(key.depends_on).toEqual([expect.stringMatching(/^aws_iam_role\.dlm-role_/)]);
+      expect(key.depends_on).toEqual(["aws_iam_role.dlm_role"]);
       const statements: Json[] = JSON.parse(key.policy).Statement;
       expect(statements.map((s) => s.Sid)).toEqual([
         "AccountAdministersKey",

@@ -88,7 +88,7 @@ describe("source account stack", () => {
           },
         },
       });
-      expect(fn.filename).toMatch(/^assets\/lambda-code-snapshot-copier\/[A-F0-9]+\/[a-f0-9]+\.zip$/);
+      expect(fn.filename).toMatch(/^assets\/lambda_code_snapshot_copier\/[A-F0-9]+\/[a-f0-9]+\.zip$/);
       expect(fn.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     }
   });

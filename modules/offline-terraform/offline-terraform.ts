@@ -5,6 +5,7 @@ import * as path from "path";
 import type { SnapshotDrConfig } from "../config/load-config";
 import { synthesize } from "../../stacks/synthesize";
 import { EXAMPLE_ACCOUNT_GUARD_VARIABLE } from "../stack/example-account-guard";
+import { stackOfDiagnostic, writeCombinedRoot } from "./combined-root";
 
 /**
  * Real Terraform in the loop, offline: synthesized stacks are copied, the copies' AWS providers are given
@@ -776,6 +777,44 @@ export class OfflineTerraform {
       total: addPlanSummaries(results.flatMap((result) => (result.plan ? [result.plan.summary] : []))),
       durationMs: Date.now() - started,
     };
+  }
+
+  /**
+   * Validates stacks of a synthesis together: their offline copies as modules of one root (combined-root.ts),
+   * one init and one validate for all. Each stack's result holds the diagnostics of its own files; a stack
+   * fails when it has an error, or when the command failed without naming any stack. No plan.
+   */
+  async validateTogether(app: SynthesizedApp, stacks: readonly string[] = app.stacks): Promise<OfflineRunReport> {
+    const started = Date.now();
+    const directories = stacks.map((stack) => app.stackDir(stack));
+    this.copies += 1;
+    const root = path.join(this.root, "runs", `${this.copies}-together`);
+    const results = await this.inSlot(async (): Promise<StackRunResult[]> => {
+      stacks.forEach((stack, index) => makeOfflineCopy(directories[index], path.join(root, stack), { stack }));
+      writeCombinedRoot(root, stacks);
+      const fail = (step: TerraformStep, error: (stack: string) => Error) =>
+        stacks.map((stack) => ({ stack, ok: false, workingDirectory: path.join(root, stack), failedStep: step, error: error(stack), durations: { total: Date.now() - started } }));
+      const init = await this.init(root);
+      if (init.exitCode !== 0) return fail("init", (stack) => new TerraformCommandError(stack, "init", init));
+      const outcome = await this.terraform(root, ["validate", "-json", "-no-color"]);
+      let diagnostics: TerraformDiagnostic[];
+      try {
+        diagnostics = (JSON.parse(outcome.stdout) as { diagnostics?: TerraformDiagnostic[] }).diagnostics ?? [];
+      } catch {
+        return fail("validate", (stack) => new TerraformCommandError(stack, "validate", outcome, [], `${describeExit(outcome)}, output is not JSON`));
+      }
+      const unplaced = outcome.exitCode !== 0 && diagnostics.every((diagnostic) => stackOfDiagnostic(diagnostic, stacks) === undefined);
+      return stacks.map((stack) => {
+        const own = diagnostics.filter((diagnostic) => stackOfDiagnostic(diagnostic, stacks) === stack || (unplaced && diagnostic.severity === "error"));
+        const errors = own.filter((diagnostic) => diagnostic.severity === "error");
+        const validation = { valid: errors.length === 0, errorCount: errors.length, warningCount: own.length - errors.length, diagnostics: own };
+        const durations = { total: Date.now() - started, init: init.durationMs, validate: outcome.durationMs };
+        const base = { stack, workingDirectory: path.join(root, stack), validation, durations };
+        return errors.length === 0 ? { ...base, ok: true } : { ...base, ok: false, failedStep: "validate" as const, error: new TerraformCommandError(stack, "validate", outcome, errors) };
+      });
+    });
+    const failures = results.filter((result) => !result.ok);
+    return { ok: failures.length === 0, results, failures, total: addPlanSummaries([]), durationMs: Date.now() - started };
   }
 
   /** Synthesizes a configuration (into the harness's temp dir) and runs its stacks. */

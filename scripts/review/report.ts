@@ -9,7 +9,8 @@
  *   their resources; the access matrix (every row, Allowed/Denied, the statement that decided it);
  * - `dr-plan.json`: the same facts, for a pipeline that fails a pull request whose matrix changed;
  * - `dr-plan-comment.md`: `dr-plan.md` if it fits in a GitHub comment (65,536 characters), else its beginning
- *   (summary, rows that differ, diagram, and what fits of the rest) with a pointer to the full report.
+ *   (summary, rows that differ, diagram, and what fits of the rest) with a pointer to the full report;
+ * - `summary.md`: the report within GitHub's 1 MiB job-summary limit (scripts/review/job-summary.ts).
  *
  * Both are deterministic: the same configuration gives byte-identical files (no timestamps, no temporary
  * paths, stable order). Prints one summary line, and exits 1 if any matrix row's actual decision differs from
@@ -51,6 +52,7 @@ import {
   type Flow,
   type MatrixRow,
 } from "./access-matrix";
+import { jobSummary } from "./job-summary";
 import { SynthesizedApp } from "./synthesized-stacks";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -673,6 +675,7 @@ export async function writeReport(options: { readonly configFile: string; readon
   fs.writeFileSync(markdownPath, markdown);
   fs.writeFileSync(jsonPath, json);
   fs.writeFileSync(commentPath, comment);
+  fs.writeFileSync(path.join(options.outDir, "summary.md"), jobSummary(markdown, "dr-plan"));
   const m = plan.matrixSummary;
   const perFlow = plan.flows
     .filter((f) => f.enabled)
