@@ -5,7 +5,7 @@ import { stringify } from "yaml";
 import { GITHUB_STEP_SUMMARY_LIMIT, jobSummary } from "../../scripts/review/job-summary";
 import { writeReport } from "../../scripts/review/report";
 import { generateConfig } from "../../scripts/generate-config";
-import { disableTokenStackTraces } from "../../stacks/token-stack-traces";
+import { disableTokenStackTraces } from "../../modules/cdk/toolchain";
 
 describe("the job summary of npm run report", () => {
   test("a report that fits is the summary, unchanged", () => {
