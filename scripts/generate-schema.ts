@@ -60,7 +60,7 @@ export const FIELD_EXAMPLES: readonly { readonly field: string; readonly title: 
   { field: "backend", title: "one state file per stack in S3", value: { type: "s3", bucket: "my-terraform-state", region: "us-east-1", keyPrefix: "snapshot-dr" } },
   { field: "backend", title: "one Terraform Cloud workspace per stack", value: { type: "cloud", organization: "my-org", workspacePrefix: "snapshot-dr-" } },
   { field: "ebs.schedule", title: "every 12 hours from 03:00 UTC", value: { intervalHours: 12, time: "03:00" } },
-  { field: "ebs.schedule", title: "Sundays at 02:00 UTC", value: { cronExpression: "cron(0 2 ? * SUN *)" } },
+  { field: "ebs.schedule", title: "every day at 02:00 UTC, as a cron expression (a weekly one needs ebs.transitCopyRetentionHours of 192 or more)", value: { cronExpression: "cron(0 2 * * ? *)" } },
   {
     field: "backup.rules",
     title: "a daily rule kept 35 days, and a monthly one moved to cold storage",

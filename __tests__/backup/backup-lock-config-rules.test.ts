@@ -56,10 +56,10 @@ describe("the DR vault lock in the configuration", () => {
     // GIVEN a maximum of 30 days under the default 35-day rule, then a minimum of 40 WHEN parsed THEN each names the rule
     const rule = "the vault fails a copy job whose retention period is outside its minimum and maximum retention periods";
     expect(problemsOf(withBackup({ vaultLock: { maxRetentionDays: 30 } }))).toEqual([
-      `backup.rules[0]: its DR copy is kept 35 days, outside backup.vaultLock.maxRetentionDays (30): ${rule}`,
+      `backup.rules[0].lifecycle.deleteAfterDays: the copy into the DR vault is kept 35 days, outside backup.vaultLock's 7 to 30 days: ${rule}`,
     ]);
     expect(problemsOf(withBackup({ vaultLock: { minRetentionDays: 40 } }))).toEqual([
-      `backup.rules[0]: its DR copy is kept 35 days, outside backup.vaultLock.minRetentionDays (40): ${rule}`,
+      `backup.rules[0].lifecycle.deleteAfterDays: the copy into the DR vault is kept 35 days, outside backup.vaultLock's 40 to unlimited days: ${rule}`,
     ]);
   });
 
@@ -67,7 +67,7 @@ describe("the DR vault lock in the configuration", () => {
     // GIVEN compliance without days and a maximum below the copies' retention WHEN parsed THEN both problems are reported
     expect(problemsOf(withBackup({ vaultLock: { mode: "compliance", maxRetentionDays: 30 } })).map((p) => p.split(":")[0])).toEqual([
       "backup.vaultLock.changeableForDays",
-      "backup.rules[0]",
+      "backup.rules[0].lifecycle.deleteAfterDays",
     ]);
   });
 });

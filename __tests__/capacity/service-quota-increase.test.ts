@@ -60,8 +60,8 @@ describe("capacity.requestQuotaIncreases", () => {
     );
     // WHEN both source stacks are synthesized
     const [first, second] = config.sourceAccounts.map((account) => quotasOf(Testing.synth(new SourceAccountStack(Testing.app(), config, account))));
-    // THEN only the first asks for EBS snapshots per Region: (15,000 × 7 + 15,000 × 2) / 0.8
-    expect(first).toEqual([{ provider: "aws.us-east-1", service_code: "ebs", quota_code: "L-309BACF6", value: 168750 }]);
+    // THEN only the first asks for EBS snapshots per Region: (15,000 × 7 + 15,000 × 3 transit copies, kept 48 h) / 0.8
+    expect(first).toEqual([{ provider: "aws.us-east-1", service_code: "ebs", quota_code: "L-309BACF6", value: 187500 }]);
     expect(second).toEqual([]);
   });
 });

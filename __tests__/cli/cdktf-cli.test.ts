@@ -70,7 +70,7 @@ describeWithCli("npx cdktf", () => {
       // THEN both pass, and only the second estate's stacks are left
       expect({ status: firstRun.status, output: firstRun.output }).toEqual({ status: 0, output: expect.stringContaining(`from ${first} (DR_CONFIG)`) });
       expect({ status: secondRun.status, output: secondRun.output }).toEqual({ status: 0, output: expect.stringContaining("source: 1 (source-123456789012)") });
-      expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dr-222222222222", "source-123456789012"]);
+      expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dr-222222222222", "org-o-drdrdrdrdr", "source-123456789012"]);
       // AND the org stack's notice was printed once (by the CLI, from the manifest), not twice
       expect(firstRun.output.split("AWS Backup needs trusted access to the organization").length - 1).toBe(1);
     },

@@ -120,7 +120,7 @@ describe("configuration validation", () => {
       (c) => (c.ebs = { retainCount: 1001 }),
       "ebs.retainCount: must be at most 1000 (the retain count Amazon Data Lifecycle Manager allows)",
     ],
-    ["a transit retention over 30 days", (c) => (c.ebs = { transitCopyRetentionHours: 721 }), "ebs.transitCopyRetentionHours: must be at most 720 (30 days)"],
+    ["a transit retention over a year and a day", (c) => (c.ebs = { transitCopyRetentionHours: 8809 }), "ebs.transitCopyRetentionHours: must be at most 8808 (a year, the longest DLM schedule interval, plus the 24 h copy margin)"],
     ["an unknown backend type", (c) => (c.backend = { type: "gcs" }), "backend.type: expected type: local, s3 or cloud"],
     ["an invalid S3 bucket", (c) => (c.backend = { type: "s3", bucket: "My_Bucket", region: "us-east-1" }), "backend.bucket: expected an S3 bucket name"],
     [

@@ -114,11 +114,17 @@ describe("the logically air-gapped vault (AWS Backup only)", () => {
       ["us-east-1", "snapshot-dr-dr-air-gapped", 14, 90, { prevent_destroy: true }],
       ["us-west-2", "snapshot-dr-dr-air-gapped", 14, 90, { prevent_destroy: true }],
     ]);
-    // AND its access policy lets the backing-up account copy in
+    // AND its access policy lets the backing-up account of the organization copy in, and denies changes to all but the deploy role
     const policies = resourcesOf(json, "aws_backup_vault_policy").filter((p) => String(p.backup_vault_name).includes("aws_backup_logically_air_gapped_vault"));
     expect(policies).toHaveLength(2);
     expect(JSON.parse(policies[0].policy).Statement).toEqual([
-      expect.objectContaining({ Sid: "CopyIntoVaultFromAccounts", Action: "backup:CopyIntoBackupVault", Principal: { AWS: ["arn:aws:iam::111111111111:root"] } }),
+      expect.objectContaining({
+        Sid: "CopyIntoVaultFromAccounts",
+        Action: "backup:CopyIntoBackupVault",
+        Principal: "*",
+        Condition: { StringEquals: { "aws:PrincipalAccount": ["111111111111"], "aws:PrincipalOrgID": "o-bbbbbbbbbb" } },
+      }),
+      expect.objectContaining({ Sid: "DenyVaultChangesExceptExemptRoles", Effect: "Deny" }),
     ]);
   });
 

@@ -16,7 +16,7 @@ export function requestQuotaIncreases(stack: SnapshotDrStack, config: SnapshotDr
   for (const row of increaseCandidates(estimate)) {
     if (row.account !== accountId || !stack.regions.includes(row.region)) continue;
     const quota = QUOTAS[row.quotaKey];
-    new ServiceQuotaIncrease(stack, `quota-increase-${row.region}-${quota.serviceCode}-${quota.quotaCode}`, {
+    new ServiceQuotaIncrease(stack, `quota-increase-${row.region}-${quota.serviceCode}-${(quota.quotaCode as string).toLowerCase()}`, {
       provider: stack.providerFor(row.region),
       serviceCode: quota.serviceCode,
       quotaCode: quota.quotaCode as string,
