@@ -2,7 +2,7 @@
  * Tests run through @swc/jest (transpile only); `tsc --noEmit` in `npm test` type-checks once. Two workers on a
  * 2-core machine (jest's default, one, runs in band and keeps every suite's modules in one heap), recycled past
  * 1 GB. `*.slow.test.ts` (a simulated week of 1,000 accounts, 1,000-account estates through terraform) run in
- * `npm run test:slow`, which CI runs after `npm test`.
+ * `npm run test:slow`.
  */
 module.exports = {
   testEnvironment: "node",
