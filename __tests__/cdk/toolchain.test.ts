@@ -34,31 +34,24 @@ describe("the installed toolchain", () => {
 
 describe("renameModuleSpecifiers", () => {
   test("renames every form of module specifier of the library and the bindings, and nothing else", () => {
-    // GIVEN sources naming the packages in imports, side-effect imports, requires, comments and strings
-    const source = [
-      'import { App, TerraformStack } from "cdktf";',
-      "import type { Construct } from 'constructs';",
-      'import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";',
-      'import "cdktf/lib/testing/adapters/jest";',
-      'const cdk = require("cdktf");',
-      'const lazy = await import("cdktf/lib/tokens");',
-      '// cdktf records a stack trace; "cdktf" in a comment stays',
-      'const outdir = "cdktf.out";',
-    ].join("\n");
-    // WHEN renamed for the fork
-    const { text, count } = renameModuleSpecifiers(source);
+    // GIVEN sources naming the packages in imports, side-effect imports, requires, comments and strings (built from
+    // the toolchain's names, so that this file itself is not renamed when the project is moved)
+    const source = (toolchain: typeof CDKTF) =>
+      [
+        `import { App, TerraformStack } from "${toolchain.library}";`,
+        "import type { Construct } from 'constructs';",
+        `import { KmsKey } from "${toolchain.awsBindings}/lib/kms-key";`,
+        `import "${toolchain.library}/lib/testing/adapters/jest";`,
+        `const cdk = require("${toolchain.library}");`,
+        `const lazy = await import("${toolchain.library}/lib/tokens");`,
+        '// cdktf records a stack trace; "cdktf" in a comment stays',
+        'const outdir = "cdktf.out";',
+      ].join("\n");
+    // WHEN cdktf's are renamed for the fork
+    const { text, count } = renameModuleSpecifiers(source(CDKTF));
     // THEN the five specifiers name cdktn and its bindings, comments and other strings are untouched
     expect(count).toBe(5);
-    expect(text.split("\n")).toEqual([
-      'import { App, TerraformStack } from "cdktn";',
-      "import type { Construct } from 'constructs';",
-      'import { KmsKey } from "@cdktn/provider-aws/lib/kms-key";',
-      'import "cdktn/lib/testing/adapters/jest";',
-      'const cdk = require("cdktn");',
-      'const lazy = await import("cdktn/lib/tokens");',
-      '// cdktf records a stack trace; "cdktf" in a comment stays',
-      'const outdir = "cdktf.out";',
-    ]);
+    expect(text).toBe(source(CDKTN));
   });
 
   test("package.json: the fork's library and bindings at the given versions, without the cdktf command line", () => {
