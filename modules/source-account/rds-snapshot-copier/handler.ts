@@ -17,6 +17,7 @@ import { ALREADY_EXISTS, KIND_LABEL, RdsSnapshotApi, tagValue, type RdsSnapshot 
 import { createRetrying, defaultSleep, describeError, errorCode, errorMessage, hasErrorCode } from "../../lambda/runtime/retry";
 import { RDS_RETRYABLE_ERRORS } from "./rds-retryable-errors";
 import { settingsReader } from "../../lambda/runtime/settings";
+import type { EventBridgeEvent } from "../../lambda/runtime/eventbridge-event";
 
 /**
  * RDS snapshot copier of a source account and region.
@@ -54,17 +55,7 @@ import { settingsReader } from "../../lambda/runtime/settings";
 // Events (no @types/aws-lambda in this project)
 // ---------------------------------------------------------------------------------------------------------
 
-export interface EventBridgeEvent<TDetailType extends string, TDetail> {
-  readonly version?: string;
-  readonly id?: string;
-  readonly "detail-type": TDetailType;
-  readonly source: string;
-  readonly account?: string;
-  readonly time?: string;
-  readonly region: string;
-  readonly resources?: readonly string[];
-  readonly detail: TDetail;
-}
+export type { EventBridgeEvent } from "../../lambda/runtime/eventbridge-event";
 
 /** The detail of `RDS DB Snapshot Event` and `RDS DB Cluster Snapshot Event` (source `aws.rds`). */
 export interface RdsEventDetail {

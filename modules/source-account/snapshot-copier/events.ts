@@ -4,17 +4,9 @@
  * as "EBS Multi-Volume Snapshots Completion Status" (EventBridge events for Amazon EBS).
  */
 
-export interface EventBridgeEvent<TDetailType extends string, TDetail> {
-  readonly version?: string;
-  readonly id?: string;
-  readonly "detail-type": TDetailType;
-  readonly source: string;
-  readonly account?: string;
-  readonly time?: string;
-  readonly region: string;
-  readonly resources?: readonly string[];
-  readonly detail: TDetail;
-}
+import type { EventBridgeEvent } from "../../lambda/runtime/eventbridge-event";
+
+export type { EventBridgeEvent } from "../../lambda/runtime/eventbridge-event";
 
 export type SnapshotResult = "succeeded" | "failed";
 
