@@ -3,7 +3,6 @@ import * as os from "os";
 import * as path from "path";
 import { loadConfig, parseConfig } from "../../modules/config/load-config";
 import {
-  addPlanSummaries,
   cliConfiguration,
   FAKE_PROVIDER_SETTINGS,
   formatPlanSummary,
@@ -11,12 +10,15 @@ import {
   OfflineTerraform,
   offlineTerraformAvailability,
   plannedResources,
+  planOfStack,
   summarizePlan,
   TerraformCommandError,
+  type CombinedStack,
   type OfflineRunReport,
   type StackRunResult,
   type SynthesizedApp,
   type TerraformJson,
+  writeCombinedRoot,
 } from "../../modules/offline-terraform/offline-terraform";
 import { EXAMPLE_ACCOUNT_GUARD_VARIABLE } from "../../modules/stack/example-account-guard";
 import { AWS_PROVIDER_VERSION_CONSTRAINT } from "../../modules/stack/snapshot-dr-stack";
@@ -112,6 +114,41 @@ describe("offline copies of synthesized stacks (no terraform needed)", () => {
     expect(synthesized).toEqual(original);
   });
 
+  it("gives each stack of a combined plan its own part, addressed as if planned alone", () => {
+    // GIVEN the plan of a root holding two stacks as modules
+    const key = (module: string) => ({ address: `module.${module}.aws_kms_key.kms-b`, mode: "managed" as const, type: "aws_kms_key", name: "kms-b", values: { module } });
+    const plan = {
+      format_version: "1.2",
+      planned_values: { root_module: { child_modules: [{ address: "module.dr-1", resources: [key("dr-1")] }, { address: "module.dr-10", resources: [key("dr-10")] }] } },
+      resource_changes: ["dr-1", "dr-10"].map((module) => ({ ...key(module), module_address: `module.${module}`, change: { actions: ["create"] } })),
+    };
+
+    // WHEN the part of one stack is taken
+    const part = planOfStack(plan, "dr-1");
+
+    // THEN it holds that stack's resource only (not the one of a module whose name starts the same), without the module prefix
+    expect(plannedResources(part)).toEqual([{ ...key("dr-1"), address: "aws_kms_key.kms-b" }]);
+    expect(part.resource_changes).toEqual([{ ...key("dr-1"), address: "aws_kms_key.kms-b", change: { actions: ["create"] } }]);
+  });
+
+  it("refuses module names Terraform would not accept, or the same name twice", () => {
+    // GIVEN a directory for a combined root
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "combined-root-"));
+    try {
+      // WHEN roots are written with a name starting with a digit, and with a name twice
+      // THEN each is refused, naming the problem
+      expect(() => writeCombinedRoot(directory, ["1-dr"])).toThrow("Not Terraform module names: 1-dr");
+      expect(() => writeCombinedRoot(directory, ["dr", "dr"])).toThrow("Module names repeat in dr, dr");
+      // AND good names make one module each
+      writeCombinedRoot(directory, ["dr-222222222222", "org-o-bbbbbbbbbb"]);
+      expect(JSON.parse(fs.readFileSync(path.join(directory, "main.tf.json"), "utf8"))).toEqual({
+        module: { "dr-222222222222": { source: "./dr-222222222222" }, "org-o-bbbbbbbbbb": { source: "./org-o-bbbbbbbbbb" } },
+      });
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it("counts a plan's changes as Terraform's Plan line does", () => {
     // GIVEN resource changes with every kind of action
     const changes = [["create"], ["create"], ["update"], ["delete"], ["delete", "create"], ["create", "delete"], ["no-op"], ["read"]].map(
@@ -167,51 +204,39 @@ async function outcome<T>(pending: Promise<Settled<T>>): Promise<T> {
 describeWithTerraform("real terraform, offline", () => {
   let terraform: OfflineTerraform;
   let example: SynthesizedApp;
-  let exampleRun: Promise<Settled<OfflineRunReport>>;
-  let brokenKeyRun: Promise<Settled<StackRunResult>>;
-  let needsAwsRun: Promise<Settled<StackRunResult>>;
+  let examplePlan: Promise<Settled<OfflineRunReport & { planText?: string }>>;
+  let validation: Promise<Settled<OfflineRunReport>>;
   let guardedRun: Promise<Settled<StackRunResult>>;
-  let exampleValidation: Promise<Settled<OfflineRunReport>>;
-  let crossOrgRun: Promise<Settled<OfflineRunReport & { app: SynthesizedApp }>>;
-  let sameOrgRun: Promise<Settled<OfflineRunReport & { app: SynthesizedApp }>>;
+  const estates = new Map<string, SynthesizedApp>();
   let manyOwners: SynthesizedApp;
-  let manyOwnersRun: Promise<Settled<OfflineRunReport>>;
 
-  // Every run is queued here, longest first, so that both cores stay busy whichever test is waiting;
-  // the harness runs `parallelism` (default 2) stacks at a time across all of them. Stacks that are only
-  // validated are validated together, one Terraform root per estate (each command loads the AWS provider's
-  // schema once, the larger part of a validate); planned stacks are planned one by one (a plan validates too).
+  // Each Terraform command loads the AWS provider's schema, most of its time: so the example's stacks are planned
+  // together (one plan, which validates them), and every stack only validated — the example's, two generated
+  // estates', the split copy event policies' and one broken on purpose — is validated in one root, each stack a
+  // module (combined-root.ts). Only the guarded stack, whose plan must fail, runs on its own.
   beforeAll(() => {
     terraform = new OfflineTerraform();
     example = terraform.synthesize(loadConfig(EXAMPLE));
-    exampleRun = settle(
-      Promise.all(
-        example.stacks.map((stack) => terraform.runStack(example.stackDir(stack), { validate: false, plan: true, planText: stack === "source-333333333333" }, stack)),
-      ).then((results) => ({ ok: results.every((result) => result.ok), results, failures: results.filter((result) => !result.ok), total: addPlanSummaries(results.flatMap((r) => (r.plan ? [r.plan.summary] : []))), durationMs: 0 })),
-    );
-    exampleValidation = settle(terraform.validateTogether(example));
-    const crossOrg = terraform.synthesize(parseConfig(generateConfig({ sourceAccounts: 3, regionsPerAccount: 3, sourceOrganizations: 2, ebsMode: "mixed", rds: true })));
-    crossOrgRun = settle(terraform.validateTogether(crossOrg).then((report) => ({ ...report, app: crossOrg })));
-    const sameOrg = terraform.synthesize(parseConfig(generateConfig({ sourceAccounts: 3, regionsPerAccount: 3, sameOrganization: true, ebsMode: "mixed", backup: true, rds: true })));
-    sameOrgRun = settle(terraform.validateTogether(sameOrg).then((report) => ({ ...report, app: sameOrg })));
+    const stacksOf = (app: SynthesizedApp, prefix: string, stacks: readonly string[] = app.stacks): CombinedStack[] =>
+      stacks.map((stack) => ({ name: `${prefix}${stack}`, stackDir: app.stackDir(stack) }));
+    examplePlan = settle(terraform.planTogether(stacksOf(example, "")));
+    estates.set("cross-", terraform.synthesize(parseConfig(generateConfig({ sourceAccounts: 3, regionsPerAccount: 3, sourceOrganizations: 2, ebsMode: "mixed", rds: true }))));
+    estates.set("same-", terraform.synthesize(parseConfig(generateConfig({ sourceAccounts: 3, regionsPerAccount: 3, sameOrganization: true, ebsMode: "mixed", backup: true, rds: true }))));
     manyOwners = terraform.synthesize(parseConfig(generateConfig({ sourceAccounts: 55, regionsPerAccount: 1 })));
-    manyOwnersRun = settle(terraform.validateTogether(manyOwners, ["dr-222222222222", "source-100000000055"]));
-    brokenKeyRun = settle(
-      terraform.runStack(example.stackDir("dr-222222222222"), {
-        plan: false,
-        mutate: (json) => {
-          for (const key of Object.values(resources(json, "aws_kms_key"))) key.deletion_window_in_days = 3;
-        },
-      }),
-    );
-    needsAwsRun = settle(
-      terraform.runStack(example.stackDir("source-333333333333"), {
-        validate: false,
-        mutate: (json) => {
-          json.data = { aws_caller_identity: { current: { provider: "aws.us-east-1" } } };
-          json.output = { ...json.output, caller: { value: "${data.aws_caller_identity.current.account_id}" } };
-        },
-      }),
+    const brokenKeys: CombinedStack = {
+      name: "broken-dr-222222222222",
+      stackDir: example.stackDir("dr-222222222222"),
+      mutate: (json) => {
+        for (const key of Object.values(resources(json, "aws_kms_key"))) key.deletion_window_in_days = 3;
+      },
+    };
+    validation = settle(
+      terraform.validateStacksTogether([
+        ...stacksOf(example, "example-"),
+        ...[...estates].flatMap(([prefix, app]) => stacksOf(app, prefix)),
+        ...stacksOf(manyOwners, "many-", ["dr-222222222222", "source-100000000055"]),
+        brokenKeys,
+      ]),
     );
     guardedRun = settle(
       terraform.runStack(example.stackDir("source-333333333333"), {
@@ -227,9 +252,15 @@ describeWithTerraform("real terraform, offline", () => {
 
   afterAll(async () => {
     // Let queued runs finish before their directories go.
-    await Promise.all([exampleRun, exampleValidation, crossOrgRun, sameOrgRun, manyOwnersRun, brokenKeyRun, needsAwsRun, guardedRun].filter(Boolean));
+    await Promise.all([examplePlan, validation, guardedRun].filter(Boolean));
     terraform?.dispose();
   }, TERRAFORM_TIMEOUT_MS);
+
+  /** The validation results of the stacks whose module names start with `prefix`, named as synthesized. */
+  async function validated(prefix: string): Promise<StackRunResult[]> {
+    const report = await outcome(validation);
+    return report.results.filter((result) => result.stack.startsWith(prefix)).map((result) => ({ ...result, stack: result.stack.slice(prefix.length) }));
+  }
 
   describe("the example configuration", () => {
     it("is synthesized into the harness's temp dir, not cdktf.out", () => {
@@ -244,14 +275,14 @@ describeWithTerraform("real terraform, offline", () => {
       "validates and plans every stack with only creations",
       async () => {
         // GIVEN every stack of the example
-        // WHEN they are validated (together) and each is planned offline
-        const validation = await outcome(exampleValidation);
-        const report = await outcome(exampleRun);
-        warnAboutWarnings(validation.results);
+        // WHEN they are validated and planned offline
+        const validations = await validated("example-");
+        const report = await outcome(examplePlan);
+        warnAboutWarnings(validations);
 
         // THEN every stack is valid and plans > 0 to add, 0 to change and 0 to destroy
-        expect(failuresOf(validation)).toEqual([]);
-        expect(validation.results.map((result) => [result.stack, result.validation?.valid])).toEqual(example.stacks.map((stack) => [stack, true]));
+        expect(validations.filter((result) => !result.ok).map((result) => result.error?.message)).toEqual([]);
+        expect(validations.map((result) => [result.stack, result.validation?.valid])).toEqual(example.stacks.map((stack) => [stack, true]));
         expect(failuresOf(report)).toEqual([]);
         expect(report.results.map((result) => result.stack)).toEqual(example.stacks);
         for (const result of report.results) {
@@ -261,9 +292,9 @@ describeWithTerraform("real terraform, offline", () => {
             toChange: 0,
             toDestroy: 0,
           });
-          // AND the human-readable plan (shown for the smallest stack) says the same
-          if (result.plan?.text !== undefined) expect(result.plan.text).toContain(`Plan: ${formatPlanSummary(result.plan.summary)}.`);
         }
+        // AND the human-readable plan of them all says the same in total
+        expect(report.planText).toContain(`Plan: ${formatPlanSummary(report.total)}.`);
       },
       TERRAFORM_TIMEOUT_MS,
     );
@@ -272,7 +303,7 @@ describeWithTerraform("real terraform, offline", () => {
       "plans the DR stack's KMS keys with a 30-day deletion window and rotation",
       async () => {
         // GIVEN the DR stack's plan
-        const dr = (await outcome(exampleRun)).results.find((result) => result.stack === "dr-222222222222");
+        const dr = (await outcome(examplePlan)).results.find((result) => result.stack === "dr-222222222222");
         expect(dr?.plan).toBeDefined();
 
         // WHEN its planned KMS keys are looked at
@@ -305,7 +336,7 @@ describeWithTerraform("real terraform, offline", () => {
       "leaves the synthesized originals as they were",
       async () => {
         // GIVEN the synthesized DR stack and the offline copy terraform ran in
-        const report = await outcome(exampleRun);
+        const report = await outcome(examplePlan);
         const dr = report.results.find((result) => result.stack === "dr-222222222222")!;
 
         // WHEN both are read
@@ -331,33 +362,17 @@ describeWithTerraform("real terraform, offline", () => {
       async () => {
         // GIVEN the DR stack with its KMS keys' deletion window set to 3 days in the offline copy
         // WHEN it is validated
-        const result = await outcome(brokenKeyRun);
+        const [result] = await validated("broken-");
 
         // THEN validate fails, naming the stack and the argument, with terraform's diagnostic
         expect(result).toMatchObject({ ok: false, failedStep: "validate", stack: "dr-222222222222" });
         expect(result.error).toBeInstanceOf(TerraformCommandError);
-        expect(result.error?.message).toContain("Stack dr-222222222222: terraform validate failed");
+        expect(result.error?.message).toContain("Stack broken-dr-222222222222: terraform validate failed");
         expect(result.error?.message).toMatch(/deletion_window_in_days to be in the range \(7 - 30\), got 3/);
         expect(result.validation?.errorCount).toBe(7); // KMS-B, KMS-C and the alarm topic keys
         // AND the synthesized stack still has the 30-day window
         const original = JSON.parse(fs.readFileSync(path.join(example.stackDir("dr-222222222222"), "cdk.tf.json"), "utf8")) as TerraformJson;
         expect(Object.values(resources(original, "aws_kms_key")).map((key) => key.deletion_window_in_days)).toEqual([30, 30, 30, 30, 30, 30, 30]);
-      },
-      TERRAFORM_TIMEOUT_MS,
-    );
-
-    it(
-      "reports a plan that needs AWS as failing plan, with terraform's stderr",
-      async () => {
-        // GIVEN the source stack of account 333333333333 with a data source that asks AWS who is calling
-        // WHEN it is planned with the fake credentials
-        const result = await outcome(needsAwsRun);
-
-        // THEN the plan fails, naming the stack, with terraform's error about the call
-        expect(result).toMatchObject({ ok: false, failedStep: "plan", stack: "source-333333333333" });
-        expect(result.error?.message).toContain("Stack source-333333333333: terraform plan failed (exit code 1)");
-        expect(result.error?.message).toContain("data.aws_caller_identity.current");
-        expect((result.error as TerraformCommandError).outcome.stderr).toContain("Error:");
       },
       TERRAFORM_TIMEOUT_MS,
     );
@@ -369,9 +384,11 @@ describeWithTerraform("real terraform, offline", () => {
         // WHEN it is validated and planned
         const result = await outcome(guardedRun);
 
-        // THEN validate passes, and the plan fails with the guard's message
+        // THEN validate passes, and the plan fails, naming the stack, with the guard's message in terraform's stderr
         expect(result.validation).toMatchObject({ valid: true });
         expect(result).toMatchObject({ ok: false, failedStep: "plan", stack: "source-333333333333" });
+        expect(result.error?.message).toContain("Stack source-333333333333: terraform plan failed (exit code 1)");
+        expect((result.error as TerraformCommandError).outcome.stderr).toContain("Error:");
         expect(result.error?.message).toContain("Invalid value for variable");
         expect(result.error?.message).toMatch(/Account 333333333333 is a made-up account of the bundled example\s+configuration \(config\/example.yaml\)/);
       },
@@ -385,13 +402,13 @@ describeWithTerraform("real terraform, offline", () => {
       async () => {
         // GIVEN 3 source accounts in 3 regions spread over 2 source organizations, the DR account in its own
         // WHEN every stack is validated
-        const report = await outcome(crossOrgRun);
-        warnAboutWarnings(report.results);
+        const results = await validated("cross-");
+        warnAboutWarnings(results);
 
         // THEN all five are valid (the DR organization's guardrail stack included)
-        expect(failuresOf(report)).toEqual([]);
-        expect(report.results.map((result) => [result.stack, result.validation?.valid])).toEqual(report.app.stacks.map((stack) => [stack, true]));
-        expect(report.results).toHaveLength(5);
+        expect(results.filter((result) => !result.ok).map((result) => result.error?.message)).toEqual([]);
+        expect(results.map((result) => [result.stack, result.validation?.valid])).toEqual(estates.get("cross-")!.stacks.map((stack) => [stack, true]));
+        expect(results).toHaveLength(5);
       },
       TERRAFORM_TIMEOUT_MS,
     );
@@ -401,14 +418,14 @@ describeWithTerraform("real terraform, offline", () => {
       async () => {
         // GIVEN the DR account in the (only) source organization, with 3 source accounts in 3 regions
         // WHEN every stack is validated
-        const report = await outcome(sameOrgRun);
-        warnAboutWarnings(report.results);
+        const results = await validated("same-");
+        warnAboutWarnings(results);
 
-        // THEN all four are valid
-        expect(failuresOf(report)).toEqual([]);
-        expect(report.results.map((result) => [result.stack, result.validation?.valid])).toEqual(report.app.stacks.map((stack) => [stack, true]));
-        expect(report.results).toHaveLength(5);
-        expect(report.app.stacks).toContain("org-o-0000000001src");
+        // THEN all five are valid (the source organization's stack included)
+        expect(results.filter((result) => !result.ok).map((result) => result.error?.message)).toEqual([]);
+        expect(results.map((result) => [result.stack, result.validation?.valid])).toEqual(estates.get("same-")!.stacks.map((stack) => [stack, true]));
+        expect(results).toHaveLength(5);
+        expect(estates.get("same-")!.stacks).toContain("org-o-0000000001src");
       },
       TERRAFORM_TIMEOUT_MS,
     );
@@ -424,12 +441,12 @@ describeWithTerraform("real terraform, offline", () => {
         expect(owners.sort((a, b) => b - a)).toEqual([50, 5]);
 
         // WHEN the DR stack and one source stack are validated
-        const report = await outcome(manyOwnersRun);
-        warnAboutWarnings(report.results);
+        const results = await validated("many-");
+        warnAboutWarnings(results);
 
         // THEN both are valid
-        expect(failuresOf(report)).toEqual([]);
-        expect(report.results.map((result) => [result.stack, result.validation?.valid])).toEqual([
+        expect(results.filter((result) => !result.ok).map((result) => result.error?.message)).toEqual([]);
+        expect(results.map((result) => [result.stack, result.validation?.valid])).toEqual([
           ["dr-222222222222", true],
           ["source-100000000055", true],
         ]);
