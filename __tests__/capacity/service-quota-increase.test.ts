@@ -77,7 +77,7 @@ const terraformAvailable = offlineTerraformAvailability().available;
     try {
       // WHEN terraform validates the DR stack and the source stack that asks
       const app = terraform.synthesize(config);
-      const report = await terraform.runApp(app, { plan: false, stacks: ["dr-222222222222", "source-100000000001"] });
+      const report = await terraform.validateTogether(app, ["dr-222222222222", "source-100000000001"]);
       // THEN both validate
       expect(formatFailures(report)).toBe("");
       expect(report.ok).toBe(true);

@@ -25,7 +25,7 @@ run("terraform validate of the DR locks and guardrails", () => {
     const config = parseConfig(raw);
     terraform = new OfflineTerraform();
     // WHEN its DR stack and DR organization stack are validated
-    report = await terraform.runApp(terraform.synthesize(config), { plan: false, stacks: ["dr-222222222222", `org-${config.drAccount.organizationId}`] });
+    report = await terraform.validateTogether(terraform.synthesize(config), ["dr-222222222222", `org-${config.drAccount.organizationId}`]);
   }, 300_000);
 
   afterAll(() => terraform?.dispose());
