@@ -40,6 +40,12 @@ export interface GeneratedConfigOptions {
    * @default false
    */
   readonly rootIds?: boolean;
+  /**
+   * Who may copy into the DR vaults: `organizationalUnits` names one OU of the DR account's organization
+   * (`<org>/<root>/ou-0001-workloads/*`), as an estate of hundreds of accounts would.
+   * @default "accounts" (the schema's default: the source accounts that back up)
+   */
+  readonly backupCopySources?: "accounts" | "organizationalUnits";
 }
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1"];
@@ -48,6 +54,9 @@ const COPY_TO_REGION_RULE = { name: "daily", schedule: "cron(0 5 ? * * *)", life
 const ebsModeOf = (mode: "reencrypt" | "share" | "mixed", index: number) => (mode === "mixed" ? (index % 2 === 1 ? "share" : "reencrypt") : mode);
 const accountId = (n: number) => String(100000000000 + n).padStart(12, "0");
 const organizationId = (n: number) => `o-${String(n).padStart(10, "0")}src`;
+
+/** An OU path of the organization: `<org>/<root>/ou-0001-workloads/*` (the OU and every OU below it). */
+const workloadsOuPath = (organization: { id: string; rootId?: string }) => `${organization.id}/${organization.rootId ?? "r-0001"}/ou-0001-workloads/*`;
 
 /**
  * A valid configuration of any size, for the benchmark and for tests that need many accounts
@@ -62,9 +71,18 @@ export function generateConfig(options: GeneratedConfigOptions): RawConfig {
   }));
   if (options.backupCopyToRegion && regionsPerAccount < 2) throw new Error("backupCopyToRegion needs regionsPerAccount >= 2 (the copy goes to the second region)");
   const drOrganization = { id: "o-drdrdrdrdr", managementAccountId: "888888888888", ...(options.rootIds ? { rootId: "r-drdr" } : {}) };
+  const drOrganizationOf = () => (options.sameOrganization ? sourceOrganizations[0] : drOrganization);
   return {
     namePrefix: "snapshot-dr",
-    ...(options.backup ? { backup: { enabled: true, ...(options.backupCopyToRegion ? { rules: [COPY_TO_REGION_RULE] } : {}) } } : {}),
+    ...(options.backup
+      ? {
+          backup: {
+            enabled: true,
+            ...(options.backupCopyToRegion ? { rules: [COPY_TO_REGION_RULE] } : {}),
+            ...(options.backupCopySources === "organizationalUnits" ? { copySources: { type: "organizationalUnits", orgPaths: [workloadsOuPath(drOrganizationOf())] } } : {}),
+          },
+        }
+      : {}),
     ...(options.capacity ? { capacity: options.capacity } : {}),
     ...(options.rds ? { rds: { enabled: true, copyToSecondaryRegion: true } } : {}),
     organizations: options.sameOrganization ? sourceOrganizations : [...sourceOrganizations, drOrganization],

@@ -193,4 +193,18 @@ describe("review warnings", () => {
   test("a configuration without such accounts has no warnings", () => {
     expect(configWarnings(parseConfig(validConfig()))).toEqual([]);
   });
+
+  test("more than 100 accounts listed one by one in the DR vaults' access policy is a warning; OU paths are not", () => {
+    // GIVEN AWS Backup in 101 accounts, the copy sources left at {type: accounts}, and the same with an OU path
+    const listed = parseConfig(generateConfig({ sourceAccounts: 101, regionsPerAccount: 1, sameOrganization: true, backup: true }));
+    const byOu = parseConfig(generateConfig({ sourceAccounts: 101, regionsPerAccount: 1, sameOrganization: true, backup: true, backupCopySources: "organizationalUnits" }));
+    // WHEN the warnings are computed
+    // THEN the first names the field, the count and the alternative; the second has none
+    expect(configWarnings(listed).map((warning) => `${warning.path}: ${warning.message}`)).toEqual([
+      "backup.copySources: {type: accounts} lists 101 accounts in the access policy of every DR vault, which grows with each account (AWS Backup documents no size limit for it); with more than 100 accounts use {type: organizationalUnits, orgPaths: [...]}, whose size does not depend on the number of accounts",
+    ]);
+    expect(configWarnings(byOu)).toEqual([]);
+    // AND 100 accounts are not warned about
+    expect(configWarnings(parseConfig(generateConfig({ sourceAccounts: 100, regionsPerAccount: 1, sameOrganization: true, backup: true })))).toEqual([]);
+  });
 });

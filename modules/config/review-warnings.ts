@@ -6,6 +6,13 @@ import { backupEnabledFor } from "./naming";
 const SCPS_DO_NOT_AFFECT_THE_MANAGEMENT_ACCOUNT = "SCPs don't affect users or roles in the management account";
 
 /**
+ * `backup.copySources: {type: accounts}` writes each account into the DR vaults' access policy (15 characters
+ * apiece). AWS Backup documents no size limit for a vault access policy; past this many accounts the
+ * organization-unit form, whose size does not depend on the number of accounts, is the better choice.
+ */
+export const MANY_COPY_SOURCE_ACCOUNTS = 100;
+
+/**
  * What is legal but likely wrong: printed under "Review:" by the command line, which still exits 0. Each names
  * the field it is about.
  */
@@ -42,6 +49,17 @@ export function configWarnings(config: SnapshotDrConfig): ConfigProblem[] {
         });
       }
     });
+  }
+  if (backupUsed && config.backup.copySources.type === "accounts") {
+    const accounts = config.sourceAccounts.filter((account) => backupEnabledFor(config, account)).length;
+    if (accounts > MANY_COPY_SOURCE_ACCOUNTS) {
+      warnings.push({
+        path: "backup.copySources",
+        message:
+          `{type: accounts} lists ${accounts} accounts in the access policy of every DR vault, which grows with each account ` +
+          `(AWS Backup documents no size limit for it); with more than ${MANY_COPY_SOURCE_ACCOUNTS} accounts use {type: organizationalUnits, orgPaths: [...]}, whose size does not depend on the number of accounts`,
+      });
+    }
   }
   return warnings;
 }
