@@ -84,7 +84,7 @@ describe("capacity estimate", () => {
     const estimate = estimateOf({ sourceAccounts: 2, regionsPerAccount: 2, sameOrganization: true, backup: true, backupCopyToRegion: true });
     const quota = "Recovery points per backup vault";
     // THEN the DR vault of us-east-1 (eu-west-1 has none: it copies to the first copy region) holds 2 × 2 × 20 × 35
-    expect(rowOf(estimate.rows, DR, "us-east-1", quota)).toMatchObject({ demand: 2800, limit: 1000000, adjustable: true, quotaCode: null });
+    expect(rowOf(estimate.rows, DR, "us-east-1", quota)).toMatchObject({ demand: 2800, limit: 1000000, adjustable: true, quotaCode: "L-514878B6" });
     // and each account's eu-west-1 vault its own 20 × 35 plus the copies from us-east-1
     expect(rowOf(estimate.rows, "100000000001", "us-east-1", quota).demand).toBe(700);
     expect(rowOf(estimate.rows, "100000000001", "eu-west-1", quota).demand).toBe(1400);

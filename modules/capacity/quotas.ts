@@ -73,15 +73,15 @@ export const QUOTAS = {
     adjustable: false,
     remedy: "spread the databases' backup windows over more hours (and set capacity.rdsBackupWindowSpreadHours to match), turn off rds.copyToSecondaryRegion, or split the estate over more DR accounts",
   },
-  // AWS Backup quotas page: "Recovery points per backup vault", 1,000,000, adjustable (through AWS Support; no
-  // Service Quotas code could be confirmed: null).
+  // AWS Backup quotas page: "Recovery points per backup vault", 1,000,000, adjustable; AWS General Reference, AWS
+  // Backup endpoints and quotas: the same quota in Service Quotas (backup), L-514878B6.
   backupRecoveryPointsPerVault: {
     name: "Recovery points per backup vault",
     serviceCode: "backup",
-    quotaCode: null,
+    quotaCode: "L-514878B6",
     limit: 1000000,
     adjustable: true,
-    remedy: "ask AWS Support for an increase, or shorten the rules' drCopyLifecycle / lifecycle",
+    remedy: "request an increase, or shorten the rules' drCopyLifecycle / lifecycle",
   },
 } as const satisfies Record<string, Quota>;
 
