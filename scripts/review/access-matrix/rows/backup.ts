@@ -5,6 +5,7 @@ import { BACKUP_COPY_FROM_KEY, SAMPLE_RECOVERY_POINT_ID } from "../calls";
 import { keyPolicy, standIn, vaultPolicy } from "../policies";
 import { byId, drAdministrator, helpers, keyAdministrationMisuses, sorted, unusedRegion } from "../row-helpers";
 import { Flow, RowSpec } from "../types";
+import { airGappedVaultRows } from "./backup-air-gapped";
 
 export function backupRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSpec[] {
   const h = helpers(config, app);
@@ -237,6 +238,8 @@ export function backupRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSp
     });
     rows.push(...keyAdministrationMisuses(h, base, drAdministrator(h, dr.id), `the backup key of ${representative.id} in ${region}`, undefined));
   }
+
+  rows.push(...airGappedVaultRows(config, app));
 
   if (backup.guardrails.denyLeaveOrganization) {
     rows.push({
