@@ -13,6 +13,7 @@ import { SAMPLE_RECOVERY_POINT_ID } from "../calls";
 import { standIn } from "../policies";
 import { byId, helpers, sorted, unusedRegion } from "../row-helpers";
 import { Flow, PolicyRef, RowSpec } from "../types";
+import { drAdministratorVaultMisuses, outsiderCopiesIn, unlistedAccountCopiesIn } from "./vault-misuses";
 
 /** The access policy of the air-gapped vault in a region (its `backup_vault_name` refers to that vault). */
 export function airGappedVaultPolicy(stack: SynthesizedStack, region: string): PolicyRef {
@@ -96,7 +97,6 @@ export function airGappedVaultRows(config: SnapshotDrConfig, app: SynthesizedApp
     }
   }
 
-  const drAdmin = h.admin(dr.id);
   for (const region of sorted(dr.copyRegions)) {
     const base = {
       flow,
@@ -107,39 +107,15 @@ export function airGappedVaultRows(config: SnapshotDrConfig, app: SynthesizedApp
       resourcePolicy: airGappedVaultPolicy(drStack, region),
       expected: "Denied" as const,
     };
-    const unlisted = h.role(h.outsider.account, backupServiceRoleName(config));
-    rows.push({
-      ...base,
-      misuse: "unlisted-account",
-      description: `a principal of an account of the organization that the configuration does not list copies into the air-gapped vault in ${region}`,
-      principal: unlisted,
-      action: "backup:CopyIntoBackupVault",
-      context: h.principalContext(unlisted, dr.organizationId),
-      identity: [standIn("the unlisted account's own IAM allows everything")],
-    });
-    rows.push({
-      ...base,
-      misuse: "outside-organization",
-      description: `a principal of another organization (its IAM allows everything) copies into the air-gapped vault in ${region}`,
-      principal: unlisted,
-      action: "backup:CopyIntoBackupVault",
-      context: h.principalContext(unlisted, h.outsider.organizationId),
-      identity: [standIn("the outsider's own IAM allows everything")],
-    });
+    const vault = `the air-gapped vault in ${region}`;
+    rows.push(unlistedAccountCopiesIn(h, base, backupServiceRoleName(config), vault), outsiderCopiesIn(h, base, backupServiceRoleName(config), vault));
     // The vault's Deny and the DR organization's guardrails: a DR administrator keeps its hands off.
-    const admin = { ...base, principal: drAdmin, context: h.principalContext(drAdmin, dr.organizationId), identity: [standIn("a DR account administrator whose IAM allows everything")] };
-    const who = "an administrator of the DR account other than the deploy and break-glass roles";
-    rows.push({
-      ...admin,
-      misuse: "delete-copies",
-      description: `${who} deletes a recovery point of the air-gapped vault in ${region}`,
-      action: "backup:DeleteRecoveryPoint",
-      resource: recoveryPoint(region, dr.id),
-      resourceLabel: `air-gapped recovery point ${region} (${dr.id})`,
-    });
-    rows.push({ ...admin, misuse: "delete-copies", description: `${who} deletes the air-gapped vault in ${region}`, action: "backup:DeleteBackupVault" });
-    rows.push({ ...admin, misuse: "policy-change", description: `${who} replaces the access policy of the air-gapped vault in ${region}`, action: "backup:PutBackupVaultAccessPolicy" });
-    rows.push({ ...admin, misuse: "policy-change", description: `${who} deletes the access policy of the air-gapped vault in ${region}`, action: "backup:DeleteBackupVaultAccessPolicy" });
+    rows.push(
+      ...drAdministratorVaultMisuses(h, base, vault, { arn: recoveryPoint(region, dr.id), label: `air-gapped recovery point ${region} (${dr.id})` }, [
+        ["backup:DeleteBackupVault", "deletes", "delete-copies"],
+        ["backup:DeleteBackupVaultAccessPolicy", "deletes the access policy of", "policy-change"],
+      ]),
+    );
   }
   return rows;
 }
