@@ -2,7 +2,8 @@
  * The access matrix rows of the DR account's logically air-gapped vault (scripts/review/access-matrix/rows/
  * backup-air-gapped.ts), evaluated with the synthesized vault policies and the SCPs of the organization: the source
  * backup role may copy into it and the copy guardrail lets the copy name it; an unlisted account or another
- * organization may not copy in; a DR administrator may delete neither its recovery points nor its policy.
+ * organization may not copy in; a DR administrator may delete neither its recovery points nor its policy, nor share
+ * the vault through AWS RAM.
  */
 import { parseConfig, type SnapshotDrConfig } from "../../modules/config/load-config";
 import { generateConfig } from "../../scripts/generate-config";
@@ -93,5 +94,15 @@ test.each([
         expect.objectContaining({ kind: "scp", effect: "Deny", sid, stack: orgStack() }),
       ]),
     );
+  }
+});
+
+test("a DR administrator may not share the air-gapped vault through AWS RAM", () => {
+  // GIVEN the RAM share rows WHEN read THEN one per copy region, explicitly denied by the DR guardrail
+  const found = airGapped.filter((row) => row.action === "ram:CreateResourceShare");
+  expect(found.map((row) => row.context["ram:ResourceArn"]).sort()).toEqual(config.drAccount.copyRegions.map(vaultArn).sort());
+  for (const row of found) {
+    expect(row.decision).toBe("ExplicitlyDenied");
+    expect(row.decidedBy).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "scp", effect: "Deny", sid: "DenyDrCopyDestructionExceptBreakGlass", stack: orgStack() })]));
   }
 });

@@ -7,6 +7,7 @@ import {
   backupDrVaultRegion,
   backupEnabledFor,
   backupServiceRoleName,
+  orgStackName,
 } from "../../../../modules/config/naming";
 import { type SynthesizedApp, type SynthesizedStack } from "../../synthesized-stacks";
 import { SAMPLE_RECOVERY_POINT_ID } from "../calls";
@@ -33,7 +34,7 @@ export function airGappedVaultPolicy(stack: SynthesizedStack, region: string): P
  * `copyFromPlans`, the source backup role copies into the vault of its DR region and the copy guardrail SCP lets
  * the copy name it as a target; whenever the vaults exist, an account the configuration does not list, a principal
  * of another organization and a DR administrator (its IAM allows everything) are refused by the vault's policy and
- * the DR organization's guardrail SCPs. No rows without the vaults.
+ * the DR organization's guardrail SCPs, which also refuse sharing the vault through AWS RAM. No rows without the vaults.
  */
 export function airGappedVaultRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSpec[] {
   if (!backupAirGappedVaultExists(config)) return [];
@@ -116,6 +117,26 @@ export function airGappedVaultRows(config: SnapshotDrConfig, app: SynthesizedApp
         ["backup:DeleteBackupVaultAccessPolicy", "deletes the access policy of", "policy-change"],
       ]),
     );
+  }
+  // The DR organization's guardrail: no RAM share of the vault (the account it is shared with may restore from it).
+  if (dr.guardrails.enabled && app.stacks.has(orgStackName(dr.organizationId))) {
+    const admin = h.admin(dr.id);
+    for (const region of sorted(dr.copyRegions)) {
+      rows.push({
+        flow,
+        category: "misuse",
+        misuse: "share-out",
+        description: `an administrator of the DR account (its IAM allows everything) shares the air-gapped vault in ${region} through AWS RAM`,
+        principal: admin,
+        action: "ram:CreateResourceShare",
+        resource: "*",
+        resourceLabel: `RAM share of the air-gapped vault ${region} (${dr.id})`,
+        resourceAccount: dr.id,
+        context: { ...h.principalContext(admin, dr.organizationId), "ram:ResourceArn": vaultArn(region) },
+        identity: [standIn("a DR account administrator whose IAM allows everything")],
+        expected: "Denied",
+      });
+    }
   }
   return rows;
 }
