@@ -10,7 +10,9 @@ import { backupCopyGuardrailVaultArns } from "../../modules/config/naming";
 import { SourceBackupPlan } from "../../modules/backup/source-backup-plan";
 import { AirGappedVault } from "../../modules/dr-account/air-gapped-vault";
 import { OrgManagementStack, organizationsWithWork } from "../../stacks/org-management-stack";
+import { DrAccountStack } from "../../stacks/dr-account-stack";
 import { SourceAccountStack } from "../../stacks/source-account-stack";
+import { reviewNotices } from "../../stacks/synthesize";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -81,7 +83,7 @@ describe("source plans copy into the air-gapped vault as well (copyFromPlans, de
 
   test("without the vault (the default) nothing changes", () => {
     // GIVEN airGappedVault left out WHEN the stack is synthesized THEN no copy action names the air-gapped vault
-    expect(Testing.synth(new SourceAccountStack(Testing.app(), parseConfig(raw({})), parseConfig(raw({})).sourceAccounts[0]))).not.toContain("dr-air-gapped");
+    expect(JSON.stringify(synthSource(parseConfig(raw({}))))).not.toContain("dr-air-gapped");
   });
 });
 
@@ -151,6 +153,17 @@ describe("configuration rules of the air-gapped copies", () => {
       "sourceAccounts[0].regions[1]: Cross-Region copy to or from a logically air-gapped vault is not currently available for backups that contain Amazon Aurora, Amazon DocumentDB, and Amazon Neptune (eu-west-1 has no air-gapped vault, so its Aurora copies would go to us-east-1; set drAccount.protection.airGappedVault.copyFromPlans: false or add eu-west-1 to drAccount.copyRegions)",
     ]);
   });
+});
+
+test("the DR stack tells the reviewer that what is copied into the air-gapped vault cannot be deleted", () => {
+  // GIVEN the vault enabled WHEN the DR stack is built THEN one notice per copy region names the vault and its retention range
+  const app = Testing.app();
+  new DrAccountStack(app, parseConfig(raw({ enabled: true, minRetentionDays: 14, maxRetentionDays: 365 })));
+  const notices = reviewNotices(app).filter((notice) => notice.includes("logically air-gapped vault"));
+  expect(notices).toHaveLength(2);
+  expect(notices[0]).toContain(
+    "The logically air-gapped vault snapshot-dr-dr-air-gapped is locked in COMPLIANCE mode by AWS Backup: every recovery point copied into it stays, and is billed, for its whole retention (14 to 365 days)",
+  );
 });
 
 describe("AWS Backup limits checked by the constructs", () => {

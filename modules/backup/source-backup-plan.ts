@@ -66,7 +66,8 @@ export interface SourceBackupRule {
   readonly completionWindowMinutes?: number;
   readonly lifecycle: BackupLifecycle;
   /**
-   * Where each recovery point is copied: the DR vault (cross-account) and optionally a vault of another region.
+   * Where each recovery point is copied: the DR vault (cross-account), the DR account's air-gapped vault when
+   * enabled, and optionally a vault of another region. At most 5 (`BACKUP_PLAN_LIMITS.maxCopyActionsPerRule`).
    * @default - no copies
    */
   readonly copyActions?: readonly BackupCopyDestination[];

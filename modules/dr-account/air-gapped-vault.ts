@@ -1,6 +1,6 @@
 import { BackupLogicallyAirGappedVault } from "@cdktf/provider-aws/lib/backup-logically-air-gapped-vault";
 import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
-import { TerraformProvider } from "cdktf";
+import { Annotations, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CopySources, drBackupVaultAccessPolicy, type RecoveryPointProtection } from "../backup/dr-backup-vault-access-policy";
 import { PolicyDocument, policyJson } from "../iam/policy-document";
@@ -45,6 +45,12 @@ export class AirGappedVault extends Construct {
     if (props.maxRetentionDays < props.minRetentionDays) {
       throw new Error(`The air-gapped vault's maxRetentionDays (${props.maxRetentionDays}) must be at least its minRetentionDays (${props.minRetentionDays})`);
     }
+    // Irreversible per recovery point: the reviewer is told before the first copy lands.
+    Annotations.of(this).addWarning(
+      `The logically air-gapped vault ${props.vaultName} is locked in COMPLIANCE mode by AWS Backup: every recovery point copied into it stays, ` +
+        `and is billed, for its whole retention (${props.minRetentionDays} to ${props.maxRetentionDays} days); nobody, not even the account's root user, ` +
+        "can delete it earlier, and the vault cannot be deleted while it holds recovery points.",
+    );
     this.vault = new BackupLogicallyAirGappedVault(this, "vault", {
       provider: props.provider,
       name: props.vaultName,
