@@ -24,6 +24,7 @@ import {
   viaService,
 } from "../modules/config/naming";
 import { SourceBackupPlan } from "../modules/backup/source-backup-plan";
+import { airGappedCopyActions } from "../modules/backup/air-gapped-copy-action";
 import { sourceBackupKeyPolicy } from "../modules/backup/source-backup-key-policy";
 import { policyDocument, policyJson } from "../modules/iam/policy-document";
 import { ServiceRole } from "../modules/iam/service-role";
@@ -119,6 +120,7 @@ export class SourceAccountStack extends SnapshotDrStack {
               lifecycle: rule.drCopyLifecycle ?? { deleteAfterDays: rule.lifecycle.deleteAfterDays },
               vaultLock: { minRetentionDays: backup.vaultLock.minRetentionDays, maxRetentionDays: backup.vaultLock.maxRetentionDays },
             },
+            ...airGappedCopyActions(config, region, rule),
             ...(rule.copyToRegion && rule.copyToRegion.region !== region
               ? [{ accountId: account.id, region: rule.copyToRegion.region, vaultName: sourceVault, lifecycle: rule.copyToRegion.lifecycle ?? rule.lifecycle }]
               : []),

@@ -1,5 +1,6 @@
 import { BACKUP_MAX_WINDOW_MINUTES } from "./aws-limits";
 import type { ConfigRule, ProblemSink } from "./cross-field-rules";
+import { backupAirGappedVaultExists } from "./naming";
 import { isRegionInPartition } from "./regions";
 import type { ParsedConfig } from "./schema";
 
@@ -10,6 +11,14 @@ const DYNAMODB_RULE = "DynamoDB does not support cross-Region backup";
 const COLD_STORAGE_RULE = "Backups transitioned to cold storage must be stored in cold storage for a minimum of 90 days";
 /** AWS Backup Vault Lock: a copy job whose retention is outside the lock's range fails. */
 const VAULT_LOCK_RULE = "the vault fails a copy job whose retention period is outside its minimum and maximum retention periods";
+
+/**
+ * AWS Backup Developer Guide, "Logically air-gapped vault", considerations and limitations: "Cross-Region copy to or
+ * from a logically air-gapped vault is not currently available for backups that contain Amazon Aurora, Amazon
+ * DocumentDB, and Amazon Neptune" (of the types selectable here: Aurora).
+ */
+const AIR_GAPPED_CROSS_REGION_RULE =
+  "Cross-Region copy to or from a logically air-gapped vault is not currently available for backups that contain Amazon Aurora, Amazon DocumentDB, and Amazon Neptune";
 
 /** A compliance lock is irreversible once its changeable days have passed: never defaulted. */
 const COMPLIANCE_NEEDS_CHANGEABLE_FOR_DAYS =
@@ -156,6 +165,35 @@ const copySourcesAreInTheDrOrganization = whenBackupIsUsed((config, problem) => 
   });
 });
 
+/**
+ * With `drAccount.protection.airGappedVault.copyFromPlans`, every rule also copies into the air-gapped vault of the
+ * DR vault's region with the DR copy's lifecycle (modules/backup/air-gapped-copy-action.ts): that retention must lie
+ * within the vault's compliance lock, and Aurora may not be copied there across regions.
+ */
+const copiesFitTheAirGappedVault = whenBackupIsUsed((config, problem, accounts) => {
+  const vault = config.drAccount.protection.airGappedVault;
+  if (!backupAirGappedVaultExists(config) || !vault.copyFromPlans) return;
+  config.backup.rules.forEach((rule, index) => {
+    const retention = (rule.drCopyLifecycle ?? rule.lifecycle).deleteAfterDays;
+    if (retention < vault.minRetentionDays || retention > vault.maxRetentionDays) {
+      problem(
+        rule.drCopyLifecycle ? `backup.rules[${index}].drCopyLifecycle.deleteAfterDays` : `backup.rules[${index}].lifecycle.deleteAfterDays`,
+        `the copy into the air-gapped vault is kept ${retention} days, outside drAccount.protection.airGappedVault's ${vault.minRetentionDays} to ${vault.maxRetentionDays} days: ${VAULT_LOCK_RULE} (or set drAccount.protection.airGappedVault.copyFromPlans: false)`,
+      );
+    }
+  });
+  if (!config.backup.selection.resourceTypes.includes("Aurora")) return;
+  for (const { account, index } of accounts) {
+    account.regions.forEach((region, regionIndex) => {
+      if (config.drAccount.copyRegions.includes(region)) return;
+      problem(
+        `sourceAccounts[${index}].regions[${regionIndex}]`,
+        `${AIR_GAPPED_CROSS_REGION_RULE} (${region} has no air-gapped vault, so its Aurora copies would go to ${config.drAccount.copyRegions[0]}; set drAccount.protection.airGappedVault.copyFromPlans: false or add ${region} to drAccount.copyRegions)`,
+      );
+    });
+  }
+});
+
 /** Seeds 002 and 003's limits on AWS Backup copies, checked before any plan is written. */
 export const backupRules: readonly ConfigRule[] = [
   copiesStayInOneOrganization,
@@ -164,4 +202,5 @@ export const backupRules: readonly ConfigRule[] = [
   copyRestrictionsOfSeed003,
   copySourcesAreInTheDrOrganization,
   breakGlassRoleIsInThePartition,
+  copiesFitTheAirGappedVault,
 ];

@@ -49,9 +49,15 @@ export const backupDrVaultRegion = (config: SnapshotDrConfig, sourceRegion: stri
 export const backupVaultArn = (config: SnapshotDrConfig, region: string, accountId: string, vaultName: string) =>
   `arn:${config.partition}:backup:${region}:${accountId}:backup-vault:${vaultName}`;
 
+/** The DR account's logically air-gapped vault (`drAccount.protection.airGappedVault`), in every copy region. */
+export const backupAirGappedVaultName = (config: SnapshotDrConfig) => `${config.namePrefix}-dr-air-gapped`;
+/** The DR stack creates the air-gapped vaults when they are enabled and some source account uses AWS Backup. */
+export const backupAirGappedVaultExists = (config: SnapshotDrConfig) =>
+  config.drAccount.protection.airGappedVault.enabled && config.sourceAccounts.some((account) => backupEnabledFor(config, account));
+
 /**
- * The vaults the copy guardrail SCP lets recovery points be copied to: the DR vault of every copy region, the
- * accounts' own vault in every `copyToRegion` region (any account: a constant-size statement), and the configured
+ * The vaults the copy guardrail SCP lets recovery points be copied to: the DR vault (and the air-gapped vault, when
+ * it exists) of every copy region, the accounts' own vault in every `copyToRegion` region (any account: a constant-size statement), and the configured
  * additional vaults. The org stack deploys these; the configuration rules measure the SCP they make.
  */
 export function backupCopyGuardrailVaultArns(config: SnapshotDrConfig, organizationId: string): string[] {
@@ -63,7 +69,9 @@ export function backupCopyGuardrailVaultArns(config: SnapshotDrConfig, organizat
   const ownRegionVaults = hasBackupAccounts
     ? config.backup.rules.flatMap((rule) => (rule.copyToRegion ? [backupVaultArn(config, rule.copyToRegion.region, "*", backupSourceVaultName(config))] : []))
     : [];
-  return [...new Set([...drVaults, ...ownRegionVaults, ...config.backup.guardrails.additionalAllowedVaultArns])];
+  // The air-gapped vault of every copy region, when it exists (one ARN per copy region, whatever the estate's size).
+  const airGappedVaults = backupAirGappedVaultExists(config) ? dr.copyRegions.map((region) => backupVaultArn(config, region, dr.id, backupAirGappedVaultName(config))) : [];
+  return [...new Set([...drVaults, ...airGappedVaults, ...ownRegionVaults, ...config.backup.guardrails.additionalAllowedVaultArns])];
 }
 
 /** `share` mode: the source account's key for the protected volumes. */

@@ -82,11 +82,17 @@ export const airGappedVaultSchema = z
       .boolean()
       .default(false)
       .describe(
-        "Also create an AWS Backup logically air-gapped vault (<namePrefix>-dr-air-gapped, locked in compliance mode by AWS Backup) in every copy region, open to the accounts that back up (AWS Backup only). A plan copies into it with the destination arn:<partition>:backup:<region>:<DR account>:backup-vault:<namePrefix>-dr-air-gapped.",
+        "Also create an AWS Backup logically air-gapped vault (<namePrefix>-dr-air-gapped, locked in compliance mode by AWS Backup) in every copy region, open to the accounts that back up (AWS Backup only). A plan copies into it with the destination arn:<partition>:backup:<region>:<DR account>:backup-vault:<namePrefix>-dr-air-gapped; the copy guardrail SCP allows that destination.",
       ),
-    // CreateLogicallyAirGappedBackupVault: MinRetentionDays and MaxRetentionDays are required.
-    minRetentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").default(7).describe("The vault's minimum retention of a recovery point."),
-    maxRetentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").default(365).describe("The vault's maximum retention of a recovery point."),
+    copyFromPlans: z
+      .boolean()
+      .default(true)
+      .describe(
+        "true: every rule of the source accounts' backup plans copies each recovery point into the air-gapped vault too, in addition to the DR vault: same DR region, same lifecycle (backup.rules[].drCopyLifecycle, else the source's deleteAfterDays), which must lie within minRetentionDays and maxRetentionDays. false: the vault is created and the guardrail allows it, but no plan of this project copies into it. Default: true.",
+      ),
+    // CreateLogicallyAirGappedBackupVault: MinRetentionDays and MaxRetentionDays are required; "The minimum value accepted is 7 days".
+    minRetentionDays: z.number().int("must be a whole number").min(7, "must be at least 7 (the minimum retention of a logically air-gapped vault)").max(36500, "must be at most 36500").default(7).describe("The vault's minimum retention of a recovery point: a copy kept for less fails."),
+    maxRetentionDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(36500, "must be at most 36500").default(365).describe("The vault's maximum retention of a recovery point: a copy kept for longer fails."),
   })
   .strict()
   .superRefine((vault, context) => {

@@ -1,11 +1,11 @@
 import { EbsSnapshotBlockPublicAccess } from "@cdktf/provider-aws/lib/ebs-snapshot-block-public-access";
 import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../config/load-config";
-import { backupEnabledFor, breakGlassRoleArnOf, roleArn } from "../config/naming";
+import { backupAirGappedVaultName, backupEnabledFor, breakGlassRoleArnOf, roleArn } from "../config/naming";
 import { ServiceRole } from "../iam/service-role";
 import { EventDrivenFunction } from "../lambda/event-driven-function";
 import type { SnapshotDrStack } from "../stack/snapshot-dr-stack";
-import { AirGappedVault, airGappedVaultName } from "./air-gapped-vault";
+import { AirGappedVault } from "./air-gapped-vault";
 import { LockedRecycleBinRule } from "./locked-recycle-bin-rule";
 import { retentionLowerBoundDays } from "./snapshot-lock/lock-plan";
 import { SNAPSHOT_LOCK_ENTRY, snapshotLockNames, snapshotLockRoleName, snapshotLockTriggers } from "./snapshot-lock-function";
@@ -66,7 +66,7 @@ export class DrAccountProtection extends Construct {
           new AirGappedVault(this, `air-gapped-vault-${region}`, {
             provider: stack.providerFor(region),
             partition: config.partition,
-            vaultName: airGappedVaultName(config.namePrefix),
+            vaultName: backupAirGappedVaultName(config),
             minRetentionDays: protection.airGappedVault.minRetentionDays,
             maxRetentionDays: protection.airGappedVault.maxRetentionDays,
             copySources: { kind: "accounts", accountIds: backupAccounts, organizationId: dr.organizationId },

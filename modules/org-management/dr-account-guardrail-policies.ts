@@ -53,6 +53,11 @@ export const BREAK_GLASS_ONLY_ACTIONS = [
   "ec2:DisableSnapshotBlockPublicAccess",
   "ec2:ModifySnapshotAttribute",
   "ec2:UnlockSnapshot",
+  // Sharing a logically air-gapped vault through AWS RAM (which reaches accounts of other organizations) lets the
+  // account it is shared with restore its recovery points ("Logically air-gapped vault", AWS Backup Developer Guide).
+  "ram:AssociateResourceShare",
+  "ram:CreateResourceShare",
+  "ram:UpdateResourceShare",
   "rbin:DeleteRule",
   "rbin:UnlockRule",
   "rbin:UpdateRule",

@@ -5,6 +5,8 @@ import { BACKUP_COPY_FROM_KEY, SAMPLE_RECOVERY_POINT_ID } from "../calls";
 import { keyPolicy, standIn, vaultPolicy } from "../policies";
 import { byId, drAdministrator, helpers, keyAdministrationMisuses, sorted, unusedRegion } from "../row-helpers";
 import { Flow, RowSpec } from "../types";
+import { airGappedVaultRows } from "./backup-air-gapped";
+import { drAdministratorVaultMisuses, outsiderCopiesIn, unlistedAccountCopiesIn } from "./vault-misuses";
 
 export function backupRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSpec[] {
   const h = helpers(config, app);
@@ -95,16 +97,8 @@ export function backupRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSp
       resourcePolicy: vaultPolicy(drStack, region),
       expected: "Denied" as const,
     };
-    const outsiderRole = h.role(h.outsider.account, backupServiceRoleName(config));
-    rows.push({
-      ...base,
-      misuse: "outside-organization",
-      description: `a principal of another organization (its IAM allows everything) copies into the DR vault in ${region}`,
-      principal: outsiderRole,
-      action: "backup:CopyIntoBackupVault",
-      context: { ...h.principalContext(outsiderRole, h.outsider.organizationId), ...orgPathsOf(h.outsider.organizationId, false) },
-      identity: [standIn("the outsider's own IAM allows everything")],
-    });
+    const vault = `the DR vault in ${region}`;
+    rows.push(outsiderCopiesIn(h, base, backupServiceRoleName(config), vault, orgPathsOf(h.outsider.organizationId, false)));
     if (listedOrgPath !== undefined) {
       const unlisted = h.role(accounts[0].id, backupServiceRoleName(config));
       rows.push({
@@ -127,38 +121,16 @@ export function backupRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSp
       context: h.principalContext(sourceAdmin, accounts[0].organizationId),
       identity: [standIn("a source account administrator whose IAM allows everything")],
     });
-    if (copySources.type === "accounts") {
-      const unlisted = h.role(h.outsider.account, backupServiceRoleName(config));
-      rows.push({
-        ...base,
-        misuse: "unlisted-account",
-        description: `a principal of an account of the organization that the configuration does not list copies into the DR vault in ${region}`,
-        principal: unlisted,
-        action: "backup:CopyIntoBackupVault",
-        context: h.principalContext(unlisted, dr.organizationId),
-        identity: [standIn("the unlisted account's own IAM allows everything")],
-      });
-    }
+    if (copySources.type === "accounts") rows.push(unlistedAccountCopiesIn(h, base, backupServiceRoleName(config), vault));
     // The vault's Deny: a DR administrator (neither the deploy role nor the break-glass role) keeps its hands off.
-    const drAdminBase = { ...base, principal: drAdmin, context: h.principalContext(drAdmin, dr.organizationId), identity: [standIn("a DR account administrator whose IAM allows everything")] };
-    const notExempt = "an administrator of the DR account other than the deploy and break-glass roles";
-    rows.push({
-      ...drAdminBase,
-      misuse: "delete-copies",
-      description: `${notExempt} deletes a recovery point of the DR vault in ${region}`,
-      action: "backup:DeleteRecoveryPoint",
-      resource: recoveryPoint(region, dr.id),
-      resourceLabel: `DR recovery point ${region} (${dr.id})`,
-    });
-    rows.push({ ...drAdminBase, misuse: "policy-change", description: `${notExempt} replaces the access policy of the DR vault in ${region}`, action: "backup:PutBackupVaultAccessPolicy" });
-    for (const [action, what] of [
-      ["backup:PutBackupVaultLockConfiguration", "loosens the lock of"],
-      ["backup:DeleteBackupVaultLockConfiguration", "removes the lock of"],
-      ["backup:PutBackupVaultNotifications", "redirects the notifications of"],
-      ["backup:DeleteBackupVaultNotifications", "silences the notifications of"],
-    ] as const) {
-      rows.push({ ...drAdminBase, misuse: "vault-settings-change", description: `${notExempt} ${what} the DR vault in ${region}`, action });
-    }
+    rows.push(
+      ...drAdministratorVaultMisuses(h, base, vault, { arn: recoveryPoint(region, dr.id), label: `DR recovery point ${region} (${dr.id})` }, [
+        ["backup:PutBackupVaultLockConfiguration", "loosens the lock of", "vault-settings-change"],
+        ["backup:DeleteBackupVaultLockConfiguration", "removes the lock of", "vault-settings-change"],
+        ["backup:PutBackupVaultNotifications", "redirects the notifications of", "vault-settings-change"],
+        ["backup:DeleteBackupVaultNotifications", "silences the notifications of", "vault-settings-change"],
+      ]),
+    );
     rows.push({
       flow,
       category: "misuse",
@@ -237,6 +209,8 @@ export function backupRows(config: SnapshotDrConfig, app: SynthesizedApp): RowSp
     });
     rows.push(...keyAdministrationMisuses(h, base, drAdministrator(h, dr.id), `the backup key of ${representative.id} in ${region}`, undefined));
   }
+
+  rows.push(...airGappedVaultRows(config, app));
 
   if (backup.guardrails.denyLeaveOrganization) {
     rows.push({
