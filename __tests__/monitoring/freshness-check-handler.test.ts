@@ -4,8 +4,10 @@ import * as path from "path";
 import { DescribeSnapshotsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand, RDSClient } from "@aws-sdk/client-rds";
 import { BackupClient, ListRecoveryPointsByBackupVaultCommand } from "@aws-sdk/client-backup";
+import { DLMClient } from "@aws-sdk/client-dlm";
 import { mockClient } from "aws-sdk-client-mock";
 import { createHandler, readSettings, type Settings } from "../../modules/dr-account/freshness-check/handler";
+import { drCopyPolicy, DR_POLICY_FILTER, policiesByRegion } from "./support/dlm-policies";
 
 const DR = "222222222222";
 const A = "111111111111";
@@ -23,10 +25,7 @@ const settings = (overrides: Partial<Settings> = {}): Settings => ({
     { account: B, region: "us-east-1", flow: "backup" },
   ],
   rpoHours: { ebs: 36, rds: 36, backup: 44 },
-  policyRegions: new Map([
-    ["policy-0aaa", "us-east-1"],
-    ["policy-0bbb", "eu-west-1"],
-  ]),
+  dlmPolicyFilter: DR_POLICY_FILTER,
   backupVaultName: "snapshot-dr-dr",
   rdsImport: { tagKey: "snapshot-dr:rds-dr-copy", tagValue: "true", prefix: "snapshot-dr-import-" },
   metricNamespace: "snapshot-dr/DR",
@@ -39,13 +38,17 @@ describe("freshness check handler", () => {
   const euEc2 = new EC2Client({ region: "eu-west-1" });
   const rds = mockClient(RDSClient);
   const backup = mockClient(BackupClient);
+  const dlm = mockClient(DLMClient);
   let logs: Record<string, unknown>[];
 
   beforeEach(() => {
     ec2.reset();
     rds.reset();
     backup.reset();
+    dlm.reset();
     logs = [];
+    // GIVEN (every test) the DR copy event policy of each source region, found by the handler in that region
+    policiesByRegion(dlm, { "us-east-1": [drCopyPolicy("policy-0aaa")], "eu-west-1": [drCopyPolicy("policy-0bbb")] });
     rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
   });
 
@@ -53,6 +56,7 @@ describe("freshness check handler", () => {
     createHandler({
       settings: s,
       ec2Of: (region) => (region === "eu-west-1" ? euEc2 : new EC2Client({ region })),
+      dlmOf: (region) => new DLMClient({ region }),
       rds: new RDSClient({}),
       backup: new BackupClient({}),
       now: () => NOW,
@@ -91,7 +95,7 @@ describe("freshness check handler", () => {
     // WHEN the hourly run happens
     const result = await handler()(EVENT);
     // THEN nothing is stale, and the summary is one EMF document with one metric and no dimension
-    expect(result).toEqual({ expectedSources: 4, stale: [], copiesFound: 4, unattributedCopies: 0 });
+    expect(result).toMatchObject({ expectedSources: 4, stale: [], copiesFound: 4, unattributedCopies: 0 });
     expect(logs.filter((entry) => entry.decision === "stale")).toEqual([]);
     const summary = logs.find((entry) => entry.decision === "summary")!;
     expect(summary).toMatchObject({
@@ -167,7 +171,9 @@ describe("freshness check settings", () => {
       DR_ACCOUNT_ID: DR,
       EXPECTED_SOURCES_FILE: "expected-sources.txt",
       RPO_HOURS: "ebs=36,backup=44",
-      DLM_POLICY_REGIONS: "policy-0aaa=us-east-1",
+      DLM_POLICY_TAG_KEY: "SnapshotDrStack",
+      DLM_POLICY_TAG_VALUE: `dr-${DR}`,
+      DLM_POLICY_DESCRIPTION_PREFIX: "snapshot-dr ",
       BACKUP_VAULT_NAME: "snapshot-dr-dr",
       METRIC_NAMESPACE: "snapshot-dr/DR",
       METRIC_NAME: "StaleSources",
@@ -178,18 +184,18 @@ describe("freshness check settings", () => {
       { flow: "backup", account: B, region: "eu-west-1" },
     ]);
     expect(s.rpoHours).toMatchObject({ ebs: 36, backup: 44 });
-    expect([...s.policyRegions]).toEqual([["policy-0aaa", "us-east-1"]]);
+    expect(s.dlmPolicyFilter).toEqual({ tagKey: "SnapshotDrStack", tagValue: `dr-${DR}`, descriptionPrefix: "snapshot-dr " });
   });
 
   test("reports every bad setting at once", () => {
-    // GIVEN a bad line, a missing RPO for RDS, a malformed policy entry, no vault name and no RDS import settings
-    fs.writeFileSync(path.join(dir, "s.txt"), `rds/${A}/us-east-1\nbackup/${B}/us-east-1\nebs/1/us-east-1\n`);
+    // GIVEN a bad line, a missing RPO for RDS, no DLM policy filter, no vault name and no RDS import settings
+    fs.writeFileSync(path.join(dir, "s.txt"), `rds/${A}/us-east-1\nbackup/${B}/us-east-1\nebs/${A}/us-east-1\nebs/1/us-east-1\n`);
     expect(() =>
-      readSettings({ LAMBDA_TASK_ROOT: dir, DR_ACCOUNT_ID: DR, EXPECTED_SOURCES_FILE: "s.txt", RPO_HOURS: "ebs=1", DLM_POLICY_REGIONS: "x", METRIC_NAMESPACE: "n", METRIC_NAME: "m" }),
+      readSettings({ LAMBDA_TASK_ROOT: dir, DR_ACCOUNT_ID: DR, EXPECTED_SOURCES_FILE: "s.txt", RPO_HOURS: "ebs=1", DLM_POLICY_TAG_KEY: "SnapshotDrStack", METRIC_NAMESPACE: "n", METRIC_NAME: "m" }),
     ).toThrow(
       'Invalid freshness check configuration: EXPECTED_SOURCES_FILE has a line that is not <flow>/<account>/<region>: "ebs/1/us-east-1"; ' +
         "RPO_HOURS has no positive value for rds; RPO_HOURS has no positive value for backup; " +
-        'DLM_POLICY_REGIONS has an entry that is not policy-<id>=<region>: "x"; ' +
+        "DLM_POLICY_TAG_KEY, DLM_POLICY_TAG_VALUE and DLM_POLICY_DESCRIPTION_PREFIX are required when EBS sources are expected; " +
         "BACKUP_VAULT_NAME is not set (required when backup sources are expected); " +
         "RDS_IMPORT_TAG_KEY, RDS_IMPORT_TAG_VALUE and RDS_IMPORT_PREFIX are required when RDS sources are expected",
     );
