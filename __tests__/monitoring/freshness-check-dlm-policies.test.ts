@@ -3,19 +3,13 @@
  * GetLifecyclePolicies), instead of reading their IDs from its environment.
  */
 import { DescribeSnapshotsCommand, EC2Client, type Snapshot } from "@aws-sdk/client-ec2";
-import { RDSClient } from "@aws-sdk/client-rds";
 import { BackupClient } from "@aws-sdk/client-backup";
 import { DLMClient, GetLifecyclePoliciesCommand } from "@aws-sdk/client-dlm";
 import { mockClient } from "aws-sdk-client-mock";
 import { isDrCopyPolicy } from "../../modules/dr-account/freshness-check/dr-copy-policies";
-import { createHandler, type Settings } from "../../modules/dr-account/freshness-check/handler";
-import { drCopyPolicy, DR_POLICY_FILTER, policiesByRegion } from "./support/dlm-policies";
+import { type Settings } from "../../modules/dr-account/freshness-check/handler";
+import { A, B, DR, drCopyPolicy, DR_POLICY_FILTER, freshnessHandler, hoursAgo, policiesByRegion } from "./support/freshness-check";
 
-const DR = "222222222222";
-const A = "111111111111";
-const B = "333333333333";
-const NOW = new Date("2026-06-10T12:00:00Z");
-const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);
 const EVENT = { "detail-type": "Scheduled Event", source: "aws.events", region: "us-west-2" };
 
 /** A copy in the DR region made by `policyId`, whose description names `account`. */
@@ -51,18 +45,7 @@ describe("freshness check: the DR copy event policies, found at run time", () =>
     ec2.on(DescribeSnapshotsCommand, { RestorableByUserIds: [DR] }).resolves({ Snapshots: [] });
   });
 
-  const handler = (s: Settings = settings()) =>
-    createHandler({
-      settings: s,
-      ec2Of: (region) => new EC2Client({ region }),
-      dlmOf: (region) => new DLMClient({ region }),
-      rds: new RDSClient({}),
-      backup: new BackupClient({}),
-      now: () => NOW,
-      sleep: async () => undefined,
-      random: () => 0,
-      log: (entry) => logs.push(entry),
-    });
+  const handler = (s: Settings = settings()) => freshnessHandler(s, logs);
   const dlmRegions = async () => Promise.all(dlm.commandCalls(GetLifecyclePoliciesCommand).map((call) => call.thisValue.config.region()));
   const staleKeys = (stale: readonly { flow: string; account: string; region: string }[]) => stale.map((s) => `${s.flow}/${s.account}/${s.region}`);
 

@@ -6,14 +6,9 @@ import { DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand, RDSClien
 import { BackupClient, ListRecoveryPointsByBackupVaultCommand } from "@aws-sdk/client-backup";
 import { DLMClient } from "@aws-sdk/client-dlm";
 import { mockClient } from "aws-sdk-client-mock";
-import { createHandler, readSettings, type Settings } from "../../modules/dr-account/freshness-check/handler";
-import { drCopyPolicy, DR_POLICY_FILTER, policiesByRegion } from "./support/dlm-policies";
+import { readSettings, type Settings } from "../../modules/dr-account/freshness-check/handler";
+import { A, B, DR, drCopyPolicy, DR_POLICY_FILTER, freshnessHandler, hoursAgo, NOW, policiesByRegion } from "./support/freshness-check";
 
-const DR = "222222222222";
-const A = "111111111111";
-const B = "333333333333";
-const NOW = new Date("2026-06-10T12:00:00Z");
-const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);
 const EVENT = { "detail-type": "Scheduled Event", source: "aws.events", region: "us-east-1" };
 
 const settings = (overrides: Partial<Settings> = {}): Settings => ({
@@ -35,7 +30,6 @@ const settings = (overrides: Partial<Settings> = {}): Settings => ({
 
 describe("freshness check handler", () => {
   const ec2 = mockClient(EC2Client);
-  const euEc2 = new EC2Client({ region: "eu-west-1" });
   const rds = mockClient(RDSClient);
   const backup = mockClient(BackupClient);
   const dlm = mockClient(DLMClient);
@@ -52,18 +46,7 @@ describe("freshness check handler", () => {
     rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
   });
 
-  const handler = (s: Settings = settings()) =>
-    createHandler({
-      settings: s,
-      ec2Of: (region) => (region === "eu-west-1" ? euEc2 : new EC2Client({ region })),
-      dlmOf: (region) => new DLMClient({ region }),
-      rds: new RDSClient({}),
-      backup: new BackupClient({}),
-      now: () => NOW,
-      sleep: async () => undefined,
-      random: () => 0,
-      log: (entry) => logs.push(entry),
-    });
+  const handler = (s: Settings = settings()) => freshnessHandler(s, logs);
 
   test("every source fresh: no stale line, the summary publishes StaleSources = 0 in Embedded Metric Format", async () => {
     // GIVEN DLM copies of A (us-east-1, named in the description) and B (eu-west-1, by the shared snapshot it names),
