@@ -5,9 +5,11 @@
  */
 import { Testing } from "cdktf";
 import { parseConfig } from "../../modules/config/load-config";
+import { FreshnessCheckFunction } from "../../modules/dr-account/freshness-check-function";
 import { isDrCopyPolicy } from "../../modules/dr-account/freshness-check/dr-copy-policies";
 import { generateConfig } from "../../scripts/generate-config";
 import { DrAccountStack } from "../../stacks/dr-account-stack";
+import { validationProblems } from "../../stacks/synthesize";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -67,4 +69,25 @@ describe("the freshness check's environment, from 3 to 1,000 source accounts", (
     expect(JSON.parse(policy(large)).Statement).toContainEqual({ Sid: "FindDrCopyEventPolicies", Effect: "Allow", Action: "dlm:GetLifecyclePolicies", Resource: "*" });
     expect(policy(large)).toBe(policy(small));
   });
+});
+
+test("a freshness check that expects EBS sources but cannot recognise the DR copy event policies stops the synthesis", () => {
+  // GIVEN a DR stack, and a freshness check with an EBS source and no dlmPolicyFilter
+  const app = Testing.app();
+  const stack = new DrAccountStack(app, parseConfig(generateConfig({ sourceAccounts: 1, regionsPerAccount: 1 })));
+  new FreshnessCheckFunction(stack, "misconfigured-check", {
+    provider: stack.providerFor("us-east-1"),
+    partition: "aws",
+    drAccountId: "222222222222",
+    region: "us-east-1",
+    namePrefix: "other",
+    roleArn: "arn:aws:iam::222222222222:role/other-freshness-check",
+    dependsOn: [],
+    expected: [{ account: "100000000001", region: "us-east-1", flow: "ebs" }],
+    rpoHours: { ebs: 36, rds: 36, backup: 44 },
+  });
+  // WHEN the app is validated THEN the check names the region and what is missing
+  expect(validationProblems(app)).toEqual([
+    "[dr-222222222222/misconfigured-check] The freshness check of us-east-1 expects EBS sources but has no dlmPolicyFilter: it could not find the DR copy event policies",
+  ]);
 });

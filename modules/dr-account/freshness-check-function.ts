@@ -44,6 +44,12 @@ export class FreshnessCheckFunction extends Construct {
   constructor(scope: Construct, id: string, props: FreshnessCheckFunctionProps) {
     super(scope, id);
     const names = freshnessCheckNames(props.namePrefix);
+    this.node.addValidation({
+      validate: () =>
+        props.expected.some((source) => source.flow === "ebs") && !props.dlmPolicyFilter
+          ? [`The freshness check of ${props.region} expects EBS sources but has no dlmPolicyFilter: it could not find the DR copy event policies`]
+          : [],
+    });
     const flows = FLOWS.filter((flow) => props.expected.some((source) => source.flow === flow));
     const lines = [...new Set(props.expected.map(sourceKey))].sort();
     this.function = new EventDrivenFunction(this, "function", {
