@@ -27,6 +27,7 @@ import {
 import { EventDrivenFunction } from "../modules/lambda/event-driven-function";
 import { RDS_SNAPSHOT_IMPORTER_ENTRY, rdsSnapshotImporterNames, rdsSnapshotImporterTriggers } from "../modules/dr-account/rds-snapshot-importer-function";
 import { rdsSnapshotImporterRolePolicy } from "../modules/dr-account/rds-snapshot-importer-role-policy";
+import { RdsImporterQuotaAlarm } from "../modules/dr-account/rds-importer-quota-alarm";
 import { CrossAccountCopyEventPolicy, MAX_SNAPSHOT_OWNERS_PER_POLICY } from "../modules/dr-account/cross-account-copy-event-policy";
 import { dlmKeyUsePolicy } from "../modules/dr-account/dlm-key-use-policy";
 import { kmsBKeyPolicy } from "../modules/dr-account/kms-b-key-policy";
@@ -248,7 +249,7 @@ export class DrAccountStack extends SnapshotDrStack {
       });
       this.rdsKeys.set(region, key);
       const secondary = secondaryOf(region);
-      new EventDrivenFunction(this, `rds-snapshot-importer-${region}`, {
+      const importer = new EventDrivenFunction(this, `rds-snapshot-importer-${region}`, {
         provider: this.providerFor(region),
         partition: config.partition,
         accountId: dr.id,
@@ -274,6 +275,7 @@ export class DrAccountStack extends SnapshotDrStack {
           SOURCE_TRANSIT_PREFIX: contract.transitPrefix,
         },
       });
+      new RdsImporterQuotaAlarm(this, `rds-snapshot-importer-quota-${region}`, { provider: this.providerFor(region), region, namePrefix: config.namePrefix, dependsOn: [importer.function] });
     }
   }
 }

@@ -4,14 +4,11 @@ import * as path from "path";
 import { DescribeSnapshotsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand, RDSClient } from "@aws-sdk/client-rds";
 import { BackupClient, ListRecoveryPointsByBackupVaultCommand } from "@aws-sdk/client-backup";
+import { DLMClient } from "@aws-sdk/client-dlm";
 import { mockClient } from "aws-sdk-client-mock";
-import { createHandler, readSettings, type Settings } from "../../modules/dr-account/freshness-check/handler";
+import { readSettings, type Settings } from "../../modules/dr-account/freshness-check/handler";
+import { A, B, DR, drCopyPolicy, DR_POLICY_FILTER, freshnessHandler, hoursAgo, NOW, policiesByRegion } from "./support/freshness-check";
 
-const DR = "222222222222";
-const A = "111111111111";
-const B = "333333333333";
-const NOW = new Date("2026-06-10T12:00:00Z");
-const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);
 const EVENT = { "detail-type": "Scheduled Event", source: "aws.events", region: "us-east-1" };
 
 const settings = (overrides: Partial<Settings> = {}): Settings => ({
@@ -23,10 +20,7 @@ const settings = (overrides: Partial<Settings> = {}): Settings => ({
     { account: B, region: "us-east-1", flow: "backup" },
   ],
   rpoHours: { ebs: 36, rds: 36, backup: 44 },
-  policyRegions: new Map([
-    ["policy-0aaa", "us-east-1"],
-    ["policy-0bbb", "eu-west-1"],
-  ]),
+  dlmPolicyFilter: DR_POLICY_FILTER,
   backupVaultName: "snapshot-dr-dr",
   rdsImport: { tagKey: "snapshot-dr:rds-dr-copy", tagValue: "true", prefix: "snapshot-dr-import-" },
   metricNamespace: "snapshot-dr/DR",
@@ -36,30 +30,23 @@ const settings = (overrides: Partial<Settings> = {}): Settings => ({
 
 describe("freshness check handler", () => {
   const ec2 = mockClient(EC2Client);
-  const euEc2 = new EC2Client({ region: "eu-west-1" });
   const rds = mockClient(RDSClient);
   const backup = mockClient(BackupClient);
+  const dlm = mockClient(DLMClient);
   let logs: Record<string, unknown>[];
 
   beforeEach(() => {
     ec2.reset();
     rds.reset();
     backup.reset();
+    dlm.reset();
     logs = [];
+    // GIVEN (every test) the DR copy event policy of each source region, found by the handler in that region
+    policiesByRegion(dlm, { "us-east-1": [drCopyPolicy("policy-0aaa")], "eu-west-1": [drCopyPolicy("policy-0bbb")] });
     rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
   });
 
-  const handler = (s: Settings = settings()) =>
-    createHandler({
-      settings: s,
-      ec2Of: (region) => (region === "eu-west-1" ? euEc2 : new EC2Client({ region })),
-      rds: new RDSClient({}),
-      backup: new BackupClient({}),
-      now: () => NOW,
-      sleep: async () => undefined,
-      random: () => 0,
-      log: (entry) => logs.push(entry),
-    });
+  const handler = (s: Settings = settings()) => freshnessHandler(s, logs);
 
   test("every source fresh: no stale line, the summary publishes StaleSources = 0 in Embedded Metric Format", async () => {
     // GIVEN DLM copies of A (us-east-1, named in the description) and B (eu-west-1, by the shared snapshot it names),
@@ -91,7 +78,7 @@ describe("freshness check handler", () => {
     // WHEN the hourly run happens
     const result = await handler()(EVENT);
     // THEN nothing is stale, and the summary is one EMF document with one metric and no dimension
-    expect(result).toEqual({ expectedSources: 4, stale: [], copiesFound: 4, unattributedCopies: 0 });
+    expect(result).toMatchObject({ expectedSources: 4, stale: [], copiesFound: 4, unattributedCopies: 0 });
     expect(logs.filter((entry) => entry.decision === "stale")).toEqual([]);
     const summary = logs.find((entry) => entry.decision === "summary")!;
     expect(summary).toMatchObject({
@@ -167,7 +154,9 @@ describe("freshness check settings", () => {
       DR_ACCOUNT_ID: DR,
       EXPECTED_SOURCES_FILE: "expected-sources.txt",
       RPO_HOURS: "ebs=36,backup=44",
-      DLM_POLICY_REGIONS: "policy-0aaa=us-east-1",
+      DLM_POLICY_TAG_KEY: "SnapshotDrStack",
+      DLM_POLICY_TAG_VALUE: `dr-${DR}`,
+      DLM_POLICY_DESCRIPTION_PREFIX: "snapshot-dr ",
       BACKUP_VAULT_NAME: "snapshot-dr-dr",
       METRIC_NAMESPACE: "snapshot-dr/DR",
       METRIC_NAME: "StaleSources",
@@ -178,18 +167,18 @@ describe("freshness check settings", () => {
       { flow: "backup", account: B, region: "eu-west-1" },
     ]);
     expect(s.rpoHours).toMatchObject({ ebs: 36, backup: 44 });
-    expect([...s.policyRegions]).toEqual([["policy-0aaa", "us-east-1"]]);
+    expect(s.dlmPolicyFilter).toEqual({ tagKey: "SnapshotDrStack", tagValue: `dr-${DR}`, descriptionPrefix: "snapshot-dr " });
   });
 
   test("reports every bad setting at once", () => {
-    // GIVEN a bad line, a missing RPO for RDS, a malformed policy entry, no vault name and no RDS import settings
-    fs.writeFileSync(path.join(dir, "s.txt"), `rds/${A}/us-east-1\nbackup/${B}/us-east-1\nebs/1/us-east-1\n`);
+    // GIVEN a bad line, a missing RPO for RDS, no DLM policy filter, no vault name and no RDS import settings
+    fs.writeFileSync(path.join(dir, "s.txt"), `rds/${A}/us-east-1\nbackup/${B}/us-east-1\nebs/${A}/us-east-1\nebs/1/us-east-1\n`);
     expect(() =>
-      readSettings({ LAMBDA_TASK_ROOT: dir, DR_ACCOUNT_ID: DR, EXPECTED_SOURCES_FILE: "s.txt", RPO_HOURS: "ebs=1", DLM_POLICY_REGIONS: "x", METRIC_NAMESPACE: "n", METRIC_NAME: "m" }),
+      readSettings({ LAMBDA_TASK_ROOT: dir, DR_ACCOUNT_ID: DR, EXPECTED_SOURCES_FILE: "s.txt", RPO_HOURS: "ebs=1", DLM_POLICY_TAG_KEY: "SnapshotDrStack", METRIC_NAMESPACE: "n", METRIC_NAME: "m" }),
     ).toThrow(
       'Invalid freshness check configuration: EXPECTED_SOURCES_FILE has a line that is not <flow>/<account>/<region>: "ebs/1/us-east-1"; ' +
         "RPO_HOURS has no positive value for rds; RPO_HOURS has no positive value for backup; " +
-        'DLM_POLICY_REGIONS has an entry that is not policy-<id>=<region>: "x"; ' +
+        "DLM_POLICY_TAG_KEY, DLM_POLICY_TAG_VALUE and DLM_POLICY_DESCRIPTION_PREFIX are required when EBS sources are expected; " +
         "BACKUP_VAULT_NAME is not set (required when backup sources are expected); " +
         "RDS_IMPORT_TAG_KEY, RDS_IMPORT_TAG_VALUE and RDS_IMPORT_PREFIX are required when RDS sources are expected",
     );

@@ -129,7 +129,9 @@ describe("the monitoring of every flow, synthesized", () => {
     expect(checks.map((fn) => fn.provider).sort()).toEqual(["aws.eu-west-1", "aws.us-east-1", "aws.us-west-2"]);
     const usEast1 = checks.find((fn) => fn.provider === "aws.us-east-1")!;
     expect(usEast1.environment.variables).toMatchObject({ RPO_HOURS: "ebs=36,rds=36,backup=44", EXPECTED_SOURCES_FILE: "expected-sources.txt", METRIC_NAME: "StaleSources" });
-    expect(usEast1.environment.variables.DLM_POLICY_REGIONS).toMatch(/^\$\{aws_dlm_lifecycle_policy\.[^}]+\}=(us-east-1|eu-west-1),/);
+    // it finds the DLM copy event policies itself: its environment names how to recognise them, not their IDs
+    expect(usEast1.environment.variables).toMatchObject({ DLM_POLICY_TAG_KEY: "SnapshotDrStack", DLM_POLICY_TAG_VALUE: "dr-222222222222" });
+    expect(JSON.stringify(usEast1.environment.variables)).not.toContain("aws_dlm_lifecycle_policy");
     for (const check of checks) {
       const schedule = resources(dr, "aws_cloudwatch_event_rule").find((rule) => rule.name === "snapshot-dr-freshness-check" && rule.provider === check.provider);
       expect(schedule?.schedule_expression).toBe("rate(1 hour)");
@@ -145,6 +147,7 @@ describe("the monitoring of every flow, synthesized", () => {
     expect(role).toBeDefined();
     expect(policy.Statement.flatMap((s: Json) => [s.Action].flat()).sort()).toEqual([
       "backup:ListRecoveryPointsByBackupVault",
+      "dlm:GetLifecyclePolicies",
       "ec2:DescribeSnapshots",
       "logs:CreateLogStream",
       "logs:PutLogEvents",

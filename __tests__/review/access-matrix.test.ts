@@ -186,10 +186,26 @@ describe("the example", () => {
     // WHEN the rows are checked
     // THEN every one is as expected: 3 account-regions × (6 KMS calls + CopySnapshot + share) + 4 DLM rows on KMS-B + 4 on KMS-C
     //      = 32 calls; per KMS-B region 9 misuses (× 2), 5 copier misuses and 6 on KMS-C (2 outside the DR account, 2 not through EC2, 2 on another DR key) = 29 misuses;
-    //      and the DR guardrails: 2 copy regions × (DLM delete + lock) = 4 calls, 2 × 11 + 3 role + 1 leave + 2 × 3 on KMS-B = 32 misuses
+    //      and the DR guardrails: 2 copy regions × (DLM delete + lock) = 4 calls, 2 × 11 + 3 role + 1 leave + 2 × 3 on KMS-B = 32 misuses;
+    //      and the freshness check: 2 source regions × 1 DLM listing = 2 calls, 2 × 1 DLM policy change + 2 copy regions × 1 copy deletion = 4 misuses
     expect(rows.filter((row) => !row.asExpected).map(describeRow)).toEqual([]);
-    expect(rows.filter((row) => row.category === "call")).toHaveLength(36);
-    expect(rows.filter((row) => row.category === "misuse")).toHaveLength(61);
+    expect(rows.filter((row) => row.category === "call")).toHaveLength(38);
+    expect(rows.filter((row) => row.category === "misuse")).toHaveLength(65);
+  });
+
+  test("the freshness check lists the DLM policies of every source region, and may neither change them nor delete a copy", () => {
+    // GIVEN the example's rows of the freshness check's role
+    const rows = matrices.get("the example")!.filter((row) => row.principal.endsWith(":role/snapshot-dr-freshness-check"));
+    // WHEN they are read THEN the listing is allowed by its own statement, and every change is refused (here also by the guardrail SCPs)
+    expect(rows.map((row) => `${row.action} ${row.resourceLabel}: ${row.actual}`).sort()).toEqual([
+      "dlm:GetLifecyclePolicies DLM policies eu-west-1 (222222222222): Allowed",
+      "dlm:GetLifecyclePolicies DLM policies us-east-1 (222222222222): Allowed",
+      "dlm:UpdateLifecyclePolicy DLM policy eu-west-1 (222222222222): Denied",
+      "dlm:UpdateLifecyclePolicy DLM policy us-east-1 (222222222222): Denied",
+      "ec2:DeleteSnapshot DR copy us-east-1 (222222222222): Denied",
+      "ec2:DeleteSnapshot DR copy us-west-2 (222222222222): Denied",
+    ]);
+    for (const row of rows.filter((r) => r.actual === "Allowed")) expect(row.decidedBy.map((s) => s.sid)).toEqual(["FindDrCopyEventPolicies"]);
   });
 
   test("a workload role of the source organization can neither use KMS-B nor make EC2 create grants on it", () => {

@@ -16,7 +16,7 @@ import { TamperAlerts } from "./tamper-alerts";
 /** Properties of {@link DrAccountMonitoring}. */
 export interface DrAccountMonitoringProps {
   readonly config: SnapshotDrConfig;
-  /** The DR stack's cross-account copy event policies (their IDs and source regions). */
+  /** The DR stack's cross-account copy event policies (their IDs and source regions, for the DLM alarms). */
   readonly copyEventPolicies: readonly CrossAccountCopyEventPolicy[];
 }
 
@@ -90,7 +90,9 @@ export class DrAccountMonitoring extends Construct {
     });
     const rpoHours = recoveryPointObjectives(config);
     const contract = rdsCopyContract(config);
-    const dlmPolicyRegions = props.copyEventPolicies.map((policy) => ({ policyId: policy.policy.id, region: policy.region }));
+    // The freshness check finds the event policies itself: every resource of this stack carries the provider default
+    // tag SnapshotDrStack = the stack's name (modules/stack/snapshot-dr-stack.ts), and every description the prefix.
+    const dlmPolicyFilter = { tagKey: "SnapshotDrStack", tagValue: stack.node.id, descriptionPrefix: `${config.namePrefix} ` };
     for (const region of checkRegions) {
       const expected = expectedByRegion.get(region)!;
       this.freshnessChecks.set(
@@ -105,7 +107,7 @@ export class DrAccountMonitoring extends Construct {
           dependsOn: role.inlinePolicyResources,
           expected,
           rpoHours,
-          dlmPolicyRegions: expected.some((source) => source.flow === "ebs") ? dlmPolicyRegions : [],
+          ...(expected.some((source) => source.flow === "ebs") ? { dlmPolicyFilter } : {}),
           ...(expected.some((source) => source.flow === "backup") ? { backupVaultName: backupDrVaultName(config) } : {}),
           ...(expected.some((source) => source.flow === "rds")
             ? { rdsImport: { tagKey: contract.importTagKey, tagValue: contract.markerValue, prefix: contract.importPrefix } }

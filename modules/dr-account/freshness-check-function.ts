@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { EventDrivenFunction } from "../lambda/event-driven-function";
 import { NotifyingAlarm } from "../monitoring/notifying-alarm";
 import { alarmName, freshnessCheckNames } from "../monitoring/monitoring-names";
+import type { DrCopyPolicyFilter } from "./freshness-check/dr-copy-policies";
 import { FLOWS, sourceKey, type ExpectedSource, type Flow } from "./freshness-check/stale-sources";
 
 export const FRESHNESS_CHECK_ENTRY = "modules/dr-account/freshness-check/handler.ts";
@@ -20,16 +21,17 @@ export interface FreshnessCheckFunctionProps {
   /** The sources whose copies land in this region (packaged with the function: no environment limit). */
   readonly expected: readonly ExpectedSource[];
   readonly rpoHours: Readonly<Record<Flow, number>>;
-  /** DLM event policy ID (a token) → the source region it copies from. */
-  readonly dlmPolicyRegions: readonly { readonly policyId: string; readonly region: string }[];
+  /**
+   * How the function recognises the DR copy event policies, which it finds itself at run time in the source
+   * regions: its environment does not grow with the number of policies.
+   * @default - no EBS sources
+   */
+  readonly dlmPolicyFilter?: DrCopyPolicyFilter;
   /** @default - no AWS Backup sources */
   readonly backupVaultName?: string;
   /** @default - no RDS sources */
   readonly rdsImport?: { readonly tagKey: string; readonly tagValue: string; readonly prefix: string };
 }
-
-/** Lambda allows 4 KB of environment variables in all; a DLM policy entry is at most ~45 characters. */
-const MAX_DLM_POLICY_ENTRIES = 80;
 
 /**
  * The freshness check of one DR region (see `freshness-check/handler.ts`), run hourly, and its alarm: more
@@ -41,13 +43,13 @@ export class FreshnessCheckFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: FreshnessCheckFunctionProps) {
     super(scope, id);
-    if (props.dlmPolicyRegions.length > MAX_DLM_POLICY_ENTRIES) {
-      throw new Error(
-        `The freshness check of ${props.region} would map ${props.dlmPolicyRegions.length} DLM policies in its environment: ` +
-          `at most ${MAX_DLM_POLICY_ENTRIES} fit in Lambda's 4 KB of environment variables`,
-      );
-    }
     const names = freshnessCheckNames(props.namePrefix);
+    this.node.addValidation({
+      validate: () =>
+        props.expected.some((source) => source.flow === "ebs") && !props.dlmPolicyFilter
+          ? [`The freshness check of ${props.region} expects EBS sources but has no dlmPolicyFilter: it could not find the DR copy event policies`]
+          : [],
+    });
     const flows = FLOWS.filter((flow) => props.expected.some((source) => source.flow === flow));
     const lines = [...new Set(props.expected.map(sourceKey))].sort();
     this.function = new EventDrivenFunction(this, "function", {
@@ -74,7 +76,13 @@ export class FreshnessCheckFunction extends Construct {
         DR_ACCOUNT_ID: props.drAccountId,
         EXPECTED_SOURCES_FILE: "expected-sources.txt",
         RPO_HOURS: flows.map((flow) => `${flow}=${props.rpoHours[flow]}`).join(","),
-        DLM_POLICY_REGIONS: props.dlmPolicyRegions.map((entry) => `${entry.policyId}=${entry.region}`).join(","),
+        ...(props.dlmPolicyFilter
+          ? {
+              DLM_POLICY_TAG_KEY: props.dlmPolicyFilter.tagKey,
+              DLM_POLICY_TAG_VALUE: props.dlmPolicyFilter.tagValue,
+              DLM_POLICY_DESCRIPTION_PREFIX: props.dlmPolicyFilter.descriptionPrefix,
+            }
+          : {}),
         METRIC_NAMESPACE: names.metricNamespace,
         METRIC_NAME: names.metricName,
         ...(props.backupVaultName ? { BACKUP_VAULT_NAME: props.backupVaultName } : {}),

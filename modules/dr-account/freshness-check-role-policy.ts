@@ -16,9 +16,9 @@ export interface FreshnessCheckRolePolicyProps {
 }
 
 /**
- * The freshness check's role policy. Its size does not depend on the number of source accounts: the list
- * calls name no resource (EC2 DescribeSnapshots and RDS Describe*Snapshots take `*`), the vault is named once
- * with a region wildcard.
+ * The freshness check's role policy. Its size does not depend on the number of source accounts or DLM policies:
+ * the list calls name no resource (EC2 DescribeSnapshots, RDS Describe*Snapshots and DLM GetLifecyclePolicies take
+ * `*`), the vault is named once with a region wildcard.
  */
 export function freshnessCheckRolePolicy(props: FreshnessCheckRolePolicyProps): PolicyDocument {
   return policyDocument([
@@ -27,6 +27,14 @@ export function freshnessCheckRolePolicy(props: FreshnessCheckRolePolicyProps): 
       Effect: "Allow",
       Action: ["ec2:DescribeSnapshots", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"],
       Resource: "*", // the list calls name no resource
+    },
+    {
+      // Service Authorization Reference, Amazon Data Lifecycle Manager: GetLifecyclePolicies (List) has no resource
+      // type and no condition key, so "*". It returns summaries only (ID, description, state, type, tags).
+      Sid: "FindDrCopyEventPolicies",
+      Effect: "Allow",
+      Action: "dlm:GetLifecyclePolicies",
+      Resource: "*",
     },
     ...(props.backupVaultName
       ? [

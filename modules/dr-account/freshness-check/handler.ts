@@ -3,18 +3,23 @@ import * as path from "path";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { BackupClient } from "@aws-sdk/client-backup";
+import { DLMClient } from "@aws-sdk/client-dlm";
 import { createRetrying, defaultSleep, TRANSIENT_ERRORS } from "../../lambda/runtime/retry";
 import { ACCOUNT_ID, settingsReader } from "../../lambda/runtime/settings";
 import { backupCopies, ebsCopies, rdsCopies, type CopiesFound } from "./dr-copies";
+import { discoverDrCopyPolicies, type DrCopyPolicy, type DrCopyPolicyFilter } from "./dr-copy-policies";
 import { FLOWS, staleSources, type ExpectedSource, type Flow, type StaleSource } from "./stale-sources";
 
 /**
  * The DR account's freshness check (a dead-man's switch), one per region where DR copies land, run hourly:
  * for every source expected here (account × region × flow, packaged with the function) it finds the newest
- * copy the DR account owns and reports the sources older than their flow's recovery point objective.
+ * copy the DR account owns and reports the sources older than their flow's recovery point objective. The DR copy
+ * event policies whose EBS copies count are found at each run in the source regions (`dr-copy-policies.ts`).
  *
  * Output, all in this function's log group:
  * - one `"decision":"stale"` line per stale source (account, region, flow, reason, newest copy, age, RPO);
+ * - one `"decision":"dlm-policy-not-enabled"` line per DR copy event policy that is DISABLED or in ERROR, and one
+ *   `"decision":"dlm-policy-missing"` line per source region where none was found (its sources show as stale);
  * - one `"decision":"summary"` line in CloudWatch Embedded Metric Format, which publishes the metric
  *   `<METRIC_NAMESPACE>/<METRIC_NAME>` (the number of stale sources) with no dimension: one metric per region,
  *   whatever the number of accounts. A run that fails publishes nothing, which the alarm treats as breaching.
@@ -24,8 +29,8 @@ export interface Settings {
   readonly drAccountId: string;
   readonly expected: readonly ExpectedSource[];
   readonly rpoHours: Readonly<Record<Flow, number>>;
-  /** DLM policy ID → the source region whose shares it copies. */
-  readonly policyRegions: ReadonlyMap<string, string>;
+  /** How to recognise the DR copy event policies (required when EBS sources are expected). */
+  readonly dlmPolicyFilter?: DrCopyPolicyFilter;
   readonly backupVaultName?: string;
   readonly rdsImport?: { readonly tagKey: string; readonly tagValue: string; readonly prefix: string };
   readonly metricNamespace: string;
@@ -34,7 +39,7 @@ export interface Settings {
 
 const SOURCE = /^(ebs|rds|backup)\/(\d{12})\/([a-z]{2}(-gov)?-[a-z]+-\d)$/;
 
-/** `ebs=36,rds=36,backup=44` → hours per flow; `policy-1=us-east-1,...` → map; every problem reported at once. */
+/** `ebs=36,rds=36,backup=44` → hours per flow; every problem reported at once. */
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
   const { problems, read, optional } = settingsReader(env);
   const drAccountId = read("DR_ACCOUNT_ID", ACCOUNT_ID, "a 12-digit AWS account id");
@@ -65,11 +70,12 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
   for (const flow of FLOWS) {
     if (expected.some((source) => source.flow === flow) && !(rpoHours[flow] > 0)) problems.push(`RPO_HOURS has no positive value for ${flow}`);
   }
-  const policyRegions = new Map<string, string>();
-  for (const pair of (optional("DLM_POLICY_REGIONS") ?? "").split(",").filter((p) => p !== "")) {
-    const [policyId, region] = pair.split("=");
-    if (!/^policy-[0-9a-f]+$/.test(policyId ?? "") || !region) problems.push(`DLM_POLICY_REGIONS has an entry that is not policy-<id>=<region>: ${JSON.stringify(pair)}`);
-    else policyRegions.set(policyId, region);
+  const dlmTagKey = optional("DLM_POLICY_TAG_KEY");
+  const dlmTagValue = optional("DLM_POLICY_TAG_VALUE");
+  const dlmDescriptionPrefix = optional("DLM_POLICY_DESCRIPTION_PREFIX");
+  const dlmPolicyFilter = dlmTagKey && dlmTagValue && dlmDescriptionPrefix ? { tagKey: dlmTagKey, tagValue: dlmTagValue, descriptionPrefix: dlmDescriptionPrefix } : undefined;
+  if (expected.some((source) => source.flow === "ebs") && !dlmPolicyFilter) {
+    problems.push("DLM_POLICY_TAG_KEY, DLM_POLICY_TAG_VALUE and DLM_POLICY_DESCRIPTION_PREFIX are required when EBS sources are expected");
   }
   const backupVaultName = optional("BACKUP_VAULT_NAME");
   if (expected.some((source) => source.flow === "backup") && !backupVaultName) problems.push("BACKUP_VAULT_NAME is not set (required when backup sources are expected)");
@@ -81,7 +87,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     problems.push("RDS_IMPORT_TAG_KEY, RDS_IMPORT_TAG_VALUE and RDS_IMPORT_PREFIX are required when RDS sources are expected");
   }
   if (problems.length > 0) throw new Error(`Invalid freshness check configuration: ${problems.join("; ")}`);
-  return { drAccountId, expected, rpoHours, policyRegions, ...(backupVaultName ? { backupVaultName } : {}), ...(rdsImport ? { rdsImport } : {}), metricNamespace, metricName };
+  return { drAccountId, expected, rpoHours, ...(dlmPolicyFilter ? { dlmPolicyFilter } : {}), ...(backupVaultName ? { backupVaultName } : {}), ...(rdsImport ? { rdsImport } : {}), metricNamespace, metricName };
 }
 
 export interface ScheduledEvent {
@@ -96,12 +102,16 @@ export interface FreshnessResult {
   readonly stale: readonly StaleSource[];
   readonly copiesFound: number;
   readonly unattributedCopies: number;
+  /** The DR copy event policies found in the source regions of the EBS sources. */
+  readonly dlmPolicies: readonly DrCopyPolicy[];
 }
 
 export interface HandlerDeps {
   readonly settings: Settings;
   /** EC2 of a region (this one, and the source regions for shared-snapshot look-ups). */
   readonly ec2Of: (region: string) => EC2Client;
+  /** DLM of a source region, where its DR copy event policies live. */
+  readonly dlmOf: (region: string) => DLMClient;
   readonly rds: RDSClient;
   readonly backup: BackupClient;
   readonly now?: () => Date;
@@ -112,10 +122,13 @@ export interface HandlerDeps {
 
 const COMPONENT = "freshness-check";
 
+/** DLM's own server error and its "a limit was exceeded" (HTTP 429) are worth another attempt, like throttling. */
+const RETRYABLE_ERRORS = new Set([...TRANSIENT_ERRORS, "InternalServerException", "LimitExceededException"]);
+
 export function createHandler(deps: HandlerDeps): (event: ScheduledEvent) => Promise<FreshnessResult> {
   const { settings } = deps;
   const log = deps.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify({ component: COMPONENT, ...entry })));
-  const retrying = createRetrying({ sleep: deps.sleep ?? defaultSleep, random: deps.random ?? Math.random, log, retryableErrors: new Set(TRANSIENT_ERRORS) });
+  const retrying = createRetrying({ sleep: deps.sleep ?? defaultSleep, random: deps.random ?? Math.random, log, retryableErrors: RETRYABLE_ERRORS });
   const now = deps.now ?? (() => new Date());
 
   return async (event) => {
@@ -125,10 +138,18 @@ export function createHandler(deps: HandlerDeps): (event: ScheduledEvent) => Pro
     const region = event.region;
     const flows = new Set(settings.expected.map((source) => source.flow));
     const found: CopiesFound[] = [];
-    if (flows.has("ebs")) {
-      found.push(
-        await ebsCopies({ ec2: deps.ec2Of(region), ec2Of: deps.ec2Of, drAccountId: settings.drAccountId, expected: settings.expected, policyRegions: settings.policyRegions, retrying }),
-      );
+    let dlmPolicies: DrCopyPolicy[] = [];
+    if (flows.has("ebs") && settings.dlmPolicyFilter) {
+      const sourceRegions = [...new Set(settings.expected.filter((source) => source.flow === "ebs").map((source) => source.region))].sort();
+      dlmPolicies = await discoverDrCopyPolicies({ dlmOf: deps.dlmOf, regions: sourceRegions, filter: settings.dlmPolicyFilter, retrying });
+      for (const policy of dlmPolicies.filter((p) => p.state !== "ENABLED")) {
+        log({ decision: "dlm-policy-not-enabled", ...policy, reason: "a DR copy event policy that is not ENABLED copies nothing: the sources it lists go stale" });
+      }
+      for (const sourceRegion of sourceRegions.filter((r) => !dlmPolicies.some((p) => p.region === r))) {
+        log({ decision: "dlm-policy-missing", region: sourceRegion, reason: "no DR copy event policy found in this source region: its EBS sources go stale" });
+      }
+      const policyRegions = new Map(dlmPolicies.map((policy) => [policy.policyId, policy.region]));
+      found.push(await ebsCopies({ ec2: deps.ec2Of(region), ec2Of: deps.ec2Of, drAccountId: settings.drAccountId, expected: settings.expected, policyRegions, retrying }));
     }
     if (flows.has("rds") && settings.rdsImport) {
       const { tagKey, tagValue, prefix } = settings.rdsImport;
@@ -150,18 +171,21 @@ export function createHandler(deps: HandlerDeps): (event: ScheduledEvent) => Pro
       staleSources: stale.length,
       copiesFound: copies.length,
       unattributedCopies,
+      dlmPolicies: dlmPolicies.length,
+      dlmPoliciesNotEnabled: dlmPolicies.filter((p) => p.state !== "ENABLED").length,
       _aws: {
         Timestamp: at.getTime(),
         CloudWatchMetrics: [{ Namespace: settings.metricNamespace, Dimensions: [[]], Metrics: [{ Name: settings.metricName, Unit: "Count" }] }],
       },
       [settings.metricName]: stale.length,
     });
-    return { expectedSources: settings.expected.length, stale, copiesFound: copies.length, unattributedCopies };
+    return { expectedSources: settings.expected.length, stale, copiesFound: copies.length, unattributedCopies, dlmPolicies };
   };
 }
 
 let lambdaHandler: ReturnType<typeof createHandler> | undefined;
 const ec2Clients = new Map<string, EC2Client>();
+const dlmClients = new Map<string, DLMClient>();
 
 export const handler = async (event: ScheduledEvent): Promise<FreshnessResult> => {
   if (!lambdaHandler) {
@@ -170,6 +194,11 @@ export const handler = async (event: ScheduledEvent): Promise<FreshnessResult> =
       ec2Of: (region) => {
         let client = ec2Clients.get(region);
         if (!client) ec2Clients.set(region, (client = new EC2Client({ region, maxAttempts: 1 })));
+        return client;
+      },
+      dlmOf: (region) => {
+        let client = dlmClients.get(region);
+        if (!client) dlmClients.set(region, (client = new DLMClient({ region, maxAttempts: 1 })));
         return client;
       },
       rds: new RDSClient({ maxAttempts: 1 }),

@@ -6,6 +6,7 @@ import { attachedScps } from "./policies";
 import { withRequestFacts } from "./row-helpers";
 import { backupRows } from "./rows/backup";
 import { drGuardrailRows } from "./rows/dr-guardrails";
+import { freshnessCheckRows } from "./rows/freshness-check";
 import { rdsRows } from "./rows/rds";
 import { reencryptRows } from "./rows/reencrypt";
 import { shareRows } from "./rows/share";
@@ -87,5 +88,7 @@ export function matrixSpecs(config: SnapshotDrConfig, app: SynthesizedApp): RowS
     backup: () => backupRows(config, app),
     rds: () => rdsRows(config, app),
   };
-  return flows.flatMap((flow) => [...builders[flow](), ...drGuardrailRows(config, app, flow, flows)].map((spec) => withRequestFacts(config, spec)));
+  return flows.flatMap((flow) =>
+    [...builders[flow](), ...drGuardrailRows(config, app, flow, flows), ...freshnessCheckRows(config, app, flow, flows)].map((spec) => withRequestFacts(config, spec)),
+  );
 }
