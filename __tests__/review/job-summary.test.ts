@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { GITHUB_STEP_SUMMARY_LIMIT, jobSummary } from "../../scripts/review/job-summary";
+import { GITHUB_STEP_SUMMARY_LIMIT, jobSummary } from "../../scripts/review/dr-plan/job-summary";
 import { writeReport } from "../../scripts/review/report";
 import { generateConfig } from "../../scripts/generate-config";
 import { disableTokenStackTraces } from "../../modules/cdk/toolchain";
