@@ -3,6 +3,7 @@ import { PRINCIPAL_CONTEXT_KEYS, type DecidingStatement, type MatrixRow } from "
 
 /** A markdown table cell: `|` escaped, line breaks as <br>. */
 export const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+/** Inline code (backquotes become quotes), nothing for an empty text. */
 export const code = (text: string) => (text === "" ? "" : `\`${text.replace(/`/g, "'")}\``);
 
 function contextText(row: MatrixRow): string {

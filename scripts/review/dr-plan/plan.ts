@@ -96,6 +96,7 @@ export async function buildDrPlan(config: SnapshotDrConfig, app: SynthesizedApp,
   };
 }
 
+/** dr-plan.json: the plan as is, for a pipeline (deterministic: the plan holds no timestamp or temporary path). */
 export function renderJson(plan: DrPlan): string {
   return `${JSON.stringify(plan, null, 2)}\n`;
 }
