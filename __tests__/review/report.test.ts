@@ -6,7 +6,6 @@
  * the example through the function and through the command (two runs, for determinism), the every-flow
  * configuration through the command only (its files are read back and checked against the functions).
  */
-import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -28,38 +27,11 @@ import {
   writeReport,
 } from "../../scripts/review/report";
 import { synthesizeToTemp } from "../../scripts/review/synthesized-stacks";
+import { mermaidProblems } from "./support/mermaid-problems";
+import { type CommandRun, readReport, runCommand } from "./support/report-runs";
 
 const ROOT = path.join(__dirname, "..", "..");
 const EXAMPLE_FILE = path.join(ROOT, "config", "example.yaml");
-
-interface CommandRun {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `npm run report` as a process of its own, on DR_CONFIG into DR_REPORT_DIR. */
-const runCommand = (configFile: string, outDir: string): Promise<CommandRun> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "./scripts/register-ts.js", "scripts/review/report.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, DR_CONFIG: configFile, DR_REPORT_DIR: outDir },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-
-/** A report as the command left it on disk: its files, and the plan parsed back from dr-plan.json. */
-function readReport(outDir: string): Omit<ReportResult, "summaryLine"> {
-  const markdownPath = path.join(outDir, "dr-plan.md");
-  const jsonPath = path.join(outDir, "dr-plan.json");
-  const json = fs.readFileSync(jsonPath, "utf8");
-  return { plan: JSON.parse(json) as DrPlan, markdown: fs.readFileSync(markdownPath, "utf8"), json, markdownPath, jsonPath, commentPath: path.join(outDir, "dr-plan-comment.md") };
-}
 
 let tmp: string;
 /** The example through the function. */
@@ -90,45 +62,6 @@ beforeAll(async () => {
 }, 180_000); // three reports, two of them in processes of their own: about a minute on a loaded 2-core machine
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-/** Checks a mermaid flowchart line by line: quoted labels, alphanumeric IDs, balanced subgraphs, valid linkStyle indexes. */
-function mermaidProblems(diagram: string): string[] {
-  const problems: string[] = [];
-  const label = String.raw`"[^"]*"`;
-  const patterns = [
-    /^flowchart LR$/,
-    new RegExp(String.raw`^\s*subgraph [A-Za-z0-9]+\[${label}\]$`),
-    /^\s*end$/,
-    new RegExp(String.raw`^\s*[A-Za-z0-9]+\[${label}\]$`),
-    new RegExp(String.raw`^\s*[A-Za-z0-9]+ -->\|${label}\| [A-Za-z0-9]+$`),
-    /^\s*linkStyle \d+(,\d+)* stroke:#[0-9a-f]{6},stroke-width:2px$/,
-  ];
-  let depth = 0;
-  let edges = 0;
-  const defined = new Set<string>();
-  const used: string[] = [];
-  for (const line of diagram.split("\n")) {
-    if (!patterns.some((pattern) => pattern.test(line))) problems.push(`unexpected line: ${line}`);
-    if (/^\s*subgraph /.test(line)) depth += 1;
-    if (/^\s*end$/.test(line)) depth -= 1;
-    if (depth < 0) problems.push("'end' without subgraph");
-    const node = /^\s*(?:subgraph )?([A-Za-z0-9]+)\[/.exec(line);
-    if (node) {
-      if (defined.has(node[1])) problems.push(`ID defined twice: ${node[1]}`);
-      defined.add(node[1]);
-    }
-    const edge = /^\s*([A-Za-z0-9]+) -->\|"[^"]*"\| ([A-Za-z0-9]+)$/.exec(line);
-    if (edge) {
-      edges += 1;
-      used.push(edge[1], edge[2]);
-    }
-    const style = /^\s*linkStyle ([\d,]+) /.exec(line);
-    if (style) for (const index of style[1].split(",").map(Number)) if (index >= edges) problems.push(`linkStyle ${index} of ${edges} edges`);
-  }
-  if (depth !== 0) problems.push(`${depth} subgraph(s) not closed`);
-  for (const id of used) if (!defined.has(id)) problems.push(`edge to undefined node ${id}`);
-  return problems;
-}
 
 describe("the report of the example", () => {
   test("has a mermaid flowchart of the organizations, accounts, regions and keys with the re-encryption paths", () => {
@@ -320,13 +253,6 @@ describe("the report of a configuration with every flow", () => {
 });
 
 describe("npm run report", () => {
-  const run = (configFile: string, outDir: string) =>
-    spawnSync(process.execPath, ["-r", "./scripts/register-ts.js", "scripts/review/report.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, DR_CONFIG: configFile, DR_REPORT_DIR: outDir },
-      encoding: "utf8",
-    });
-
   test("writes the example's files, prints one summary line and exits 0", () => {
     // GIVEN the example configuration
     const outDir = exampleCommandDir;
@@ -360,12 +286,12 @@ describe("npm run report", () => {
     expect(read(outDir, "summary.md").toString("utf8")).toBe(jobSummary(markdown, "dr-plan"));
   });
 
-  test("exits non-zero with the configuration's problems when it is invalid", () => {
+  test("exits non-zero with the configuration's problems when it is invalid", async () => {
     // GIVEN a configuration with an invalid account ID
     const bad = path.join(tmp, "bad.yaml");
     fs.writeFileSync(bad, fs.readFileSync(EXAMPLE_FILE, "utf8").replace('id: "222222222222"', 'id: "2222"'));
     // WHEN the command runs
-    const result = run(bad, path.join(tmp, "cli-bad"));
+    const result = await runCommand(bad, path.join(tmp, "cli-bad"));
     // THEN it exits 1 with the problem and writes nothing
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("drAccount.id: expected 12 digits");
