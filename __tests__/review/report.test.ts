@@ -1,14 +1,19 @@
 /**
  * `npm run report` (scripts/review/report.ts): dr-plan.md and dr-plan.json for the example and for a generated
  * configuration with every flow; deterministic output; the command line's exit code and summary line.
+ *
+ * Each report costs a synthesis and a few hundred simulated requests, so the file makes three and shares them:
+ * the example through the function and through the command (two runs, for determinism), the every-flow
+ * configuration through the command only (its files are read back and checked against the functions).
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { disableTokenStackTraces } from "../../modules/cdk/toolchain";
 import { loadConfig } from "../../modules/config/load-config";
 import { generateConfig } from "../../scripts/generate-config";
 import { FLOW_TITLES, FLOWS } from "../../scripts/review/access-matrix";
+import { GITHUB_STEP_SUMMARY_LIMIT, jobSummary } from "../../scripts/review/dr-plan/job-summary";
 import {
   commentBody,
   type DrPlan,
@@ -16,19 +21,27 @@ import {
   GITHUB_COMMENT_LIMIT,
   MATRIX_MARKER,
   MATRIX_ROW_LINE,
+  renderJson,
   renderMarkdown,
   type ReportResult,
   writeReport,
 } from "../../scripts/review/report";
 import { synthesizeToTemp } from "../../scripts/review/synthesized-stacks";
+import { mermaidProblems } from "./support/mermaid-problems";
+import { type CommandRun, readReport, runCommand } from "./support/report-runs";
 
 const ROOT = path.join(__dirname, "..", "..");
 const EXAMPLE_FILE = path.join(ROOT, "config", "example.yaml");
 
 let tmp: string;
+/** The example through the function. */
 let first: ReportResult;
-let second: ReportResult;
-let everyFlow: ReportResult;
+/** The example through the command: a second run, in another process. */
+let exampleCommand: CommandRun;
+let exampleCommandDir: string;
+/** The every-flow configuration through the command, read back. */
+let everyFlowCommand: CommandRun;
+let everyFlow: Omit<ReportResult, "summaryLine">;
 let everyFlowFile: string;
 
 const read = (dir: string, name: string) => fs.readFileSync(path.join(dir, name));
@@ -37,53 +50,18 @@ const matrixLines = (markdown: string) => markdown.split("\n").filter((line) => 
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "report-test-"));
-  first = await writeReport({ configFile: EXAMPLE_FILE, outDir: path.join(tmp, "first") });
-  second = await writeReport({ configFile: EXAMPLE_FILE, outDir: path.join(tmp, "second") });
   everyFlowFile = path.join(tmp, "every-flow.json");
   fs.writeFileSync(everyFlowFile, JSON.stringify(generateConfig({ sourceAccounts: 3, sameOrganization: true, ebsMode: "mixed", backup: true, rds: true }), null, 2));
-  everyFlow = await writeReport({ configFile: everyFlowFile, outDir: path.join(tmp, "every-flow") });
-}, 180_000); // three reports, with the DR guardrail rows: over a minute on a loaded 2-core machine
+  exampleCommandDir = path.join(tmp, "cli-example");
+  const commands = Promise.all([runCommand("config/example.yaml", exampleCommandDir), runCommand(everyFlowFile, path.join(tmp, "cli-every-flow"))]);
+  disableTokenStackTraces(); // as the command does
+  first = await writeReport({ configFile: EXAMPLE_FILE, outDir: path.join(tmp, "first") });
+  [exampleCommand, everyFlowCommand] = await commands;
+  if (everyFlowCommand.status !== 0) throw new Error(`npm run report of the every-flow configuration failed:\n${everyFlowCommand.stderr}`);
+  everyFlow = readReport(path.join(tmp, "cli-every-flow"));
+}, 180_000); // three reports, two of them in processes of their own: about a minute on a loaded 2-core machine
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-/** Checks a mermaid flowchart line by line: quoted labels, alphanumeric IDs, balanced subgraphs, valid linkStyle indexes. */
-function mermaidProblems(diagram: string): string[] {
-  const problems: string[] = [];
-  const label = String.raw`"[^"]*"`;
-  const patterns = [
-    /^flowchart LR$/,
-    new RegExp(String.raw`^\s*subgraph [A-Za-z0-9]+\[${label}\]$`),
-    /^\s*end$/,
-    new RegExp(String.raw`^\s*[A-Za-z0-9]+\[${label}\]$`),
-    new RegExp(String.raw`^\s*[A-Za-z0-9]+ -->\|${label}\| [A-Za-z0-9]+$`),
-    /^\s*linkStyle \d+(,\d+)* stroke:#[0-9a-f]{6},stroke-width:2px$/,
-  ];
-  let depth = 0;
-  let edges = 0;
-  const defined = new Set<string>();
-  const used: string[] = [];
-  for (const line of diagram.split("\n")) {
-    if (!patterns.some((pattern) => pattern.test(line))) problems.push(`unexpected line: ${line}`);
-    if (/^\s*subgraph /.test(line)) depth += 1;
-    if (/^\s*end$/.test(line)) depth -= 1;
-    if (depth < 0) problems.push("'end' without subgraph");
-    const node = /^\s*(?:subgraph )?([A-Za-z0-9]+)\[/.exec(line);
-    if (node) {
-      if (defined.has(node[1])) problems.push(`ID defined twice: ${node[1]}`);
-      defined.add(node[1]);
-    }
-    const edge = /^\s*([A-Za-z0-9]+) -->\|"[^"]*"\| ([A-Za-z0-9]+)$/.exec(line);
-    if (edge) {
-      edges += 1;
-      used.push(edge[1], edge[2]);
-    }
-    const style = /^\s*linkStyle ([\d,]+) /.exec(line);
-    if (style) for (const index of style[1].split(",").map(Number)) if (index >= edges) problems.push(`linkStyle ${index} of ${edges} edges`);
-  }
-  if (depth !== 0) problems.push(`${depth} subgraph(s) not closed`);
-  for (const id of used) if (!defined.has(id)) problems.push(`edge to undefined node ${id}`);
-  return problems;
-}
 
 describe("the report of the example", () => {
   test("has a mermaid flowchart of the organizations, accounts, regions and keys with the re-encryption paths", () => {
@@ -155,11 +133,12 @@ describe("the report of the example", () => {
   });
 
   test("is byte-identical when run twice, with no temporary path or timestamp", () => {
-    // GIVEN two runs of the report on the example, into two directories
+    // GIVEN two runs of the report on the example, into two directories (the function here, the command in a process of its own)
     // WHEN their files are compared
     // THEN they are byte-identical
-    for (const name of ["dr-plan.md", "dr-plan.json", "dr-plan-comment.md"]) {
-      expect(read(path.dirname(second.markdownPath), name).equals(read(path.dirname(first.markdownPath), name))).toBe(true);
+    expect(exampleCommand.status).toBe(0);
+    for (const name of ["dr-plan.md", "dr-plan.json", "dr-plan-comment.md", "summary.md"]) {
+      expect(read(exampleCommandDir, name).equals(read(path.dirname(first.markdownPath), name))).toBe(true);
     }
     // AND they mention no temporary directory and no date
     for (const text of [first.markdown, first.json]) {
@@ -196,6 +175,28 @@ describe("the report of the example", () => {
       expect(comment.startsWith(first.markdown.slice(0, first.markdown.indexOf(MATRIX_MARKER)))).toBe(true);
       expect(comment).toContain("longer than a GitHub comment allows");
     }
+  });
+});
+
+describe("the job summary of the example", () => {
+  test("is the whole report while it fits GitHub's 1 MiB, else cut at a section with a pointer to the artifact", () => {
+    // GIVEN the example's report and its summary.md
+    const summary = fs.readFileSync(path.join(path.dirname(first.markdownPath), "summary.md"), "utf8");
+    // WHEN it is compared with the report THEN it is the report (68 KiB fits), and what jobSummary makes of it
+    expect(Buffer.byteLength(first.markdown)).toBeLessThan(GITHUB_STEP_SUMMARY_LIMIT);
+    expect(summary).toBe(first.markdown);
+    expect(summary).toBe(jobSummary(first.markdown, "dr-plan"));
+    // AND under a limit the report outgrows (as a large estate's outgrows 1 MiB: the full run is in job-summary.slow.test.ts),
+    //     the summary keeps whole leading sections up to the access matrix, within the limit, and names the artifact
+    const limit = 48 * 1024;
+    const cut = jobSummary(first.markdown, "dr-plan", limit);
+    expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(limit);
+    expect(cut.startsWith(first.markdown.slice(0, first.markdown.indexOf("## Diagram")))).toBe(true);
+    expect(cut).not.toContain("## Access matrix");
+    const kept = cut.slice(0, cut.indexOf("\n> This summary is cut"));
+    expect(first.markdown.startsWith(kept)).toBe(true);
+    expect(first.markdown.slice(kept.length).replace(/^\n+/, "").startsWith("## ")).toBe(true); // the next section, whole, is left out
+    expect(cut).toContain("artifact `dr-plan`");
   });
 });
 
@@ -252,18 +253,11 @@ describe("the report of a configuration with every flow", () => {
 });
 
 describe("npm run report", () => {
-  const run = (configFile: string, outDir: string) =>
-    spawnSync(process.execPath, ["-r", "./scripts/register-ts.js", "scripts/review/report.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, DR_CONFIG: configFile, DR_REPORT_DIR: outDir },
-      encoding: "utf8",
-    });
-
   test("writes the example's files, prints one summary line and exits 0", () => {
     // GIVEN the example configuration
-    const outDir = path.join(tmp, "cli-example");
-    // WHEN the command runs
-    const result = run("config/example.yaml", outDir);
+    const outDir = exampleCommandDir;
+    // WHEN the command runs (in beforeAll)
+    const result = exampleCommand;
     // THEN it exits 0 with one line, and writes the same files as the function
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
@@ -275,22 +269,29 @@ describe("npm run report", () => {
 
   test("writes the every-flow files and exits 0: every row as expected", () => {
     // GIVEN the every-flow configuration
-    const outDir = path.join(tmp, "cli-every-flow");
-    // WHEN the command runs
-    const result = run(everyFlowFile, outDir);
-    // THEN it exits 0 with one line and writes the same files as the function
+    const outDir = path.dirname(everyFlow.markdownPath);
+    // WHEN the command runs (in beforeAll)
+    const result = everyFlowCommand;
+    // THEN it exits 0 with one line
+    expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout.trim().split("\n")).toHaveLength(1);
     expect(result.stdout).toContain("all as expected");
-    expect(read(outDir, "dr-plan.md").equals(read(path.dirname(everyFlow.markdownPath), "dr-plan.md"))).toBe(true);
+    // AND its files are what the functions make of the plan it wrote: dr-plan.json holds the whole plan, and
+    //     dr-plan.md, the comment and the job summary are rendered from it
+    const markdown = renderMarkdown(everyFlow.plan, loadConfig(everyFlowFile));
+    expect(renderJson(everyFlow.plan)).toBe(everyFlow.json);
+    expect(read(outDir, "dr-plan.md").toString("utf8")).toBe(markdown);
+    expect(read(outDir, "dr-plan-comment.md").toString("utf8")).toBe(commentBody(markdown, everyFlow.plan));
+    expect(read(outDir, "summary.md").toString("utf8")).toBe(jobSummary(markdown, "dr-plan"));
   });
 
-  test("exits non-zero with the configuration's problems when it is invalid", () => {
+  test("exits non-zero with the configuration's problems when it is invalid", async () => {
     // GIVEN a configuration with an invalid account ID
     const bad = path.join(tmp, "bad.yaml");
     fs.writeFileSync(bad, fs.readFileSync(EXAMPLE_FILE, "utf8").replace('id: "222222222222"', 'id: "2222"'));
     // WHEN the command runs
-    const result = run(bad, path.join(tmp, "cli-bad"));
+    const result = await runCommand(bad, path.join(tmp, "cli-bad"));
     // THEN it exits 1 with the problem and writes nothing
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("drAccount.id: expected 12 digits");
