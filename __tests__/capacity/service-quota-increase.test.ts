@@ -1,6 +1,5 @@
 import { Testing } from "cdktf";
 import { parseConfig, type SnapshotDrConfig } from "../../modules/config/load-config";
-import { OfflineTerraform, formatFailures, offlineTerraformAvailability } from "../../modules/offline-terraform/offline-terraform";
 import { ServiceQuotaIncrease } from "../../modules/servicequotas/service-quota-increase";
 import { SnapshotDrStack } from "../../modules/stack/snapshot-dr-stack";
 import { generateConfig } from "../../scripts/generate-config";
@@ -66,23 +65,4 @@ describe("capacity.requestQuotaIncreases", () => {
   });
 });
 
-const terraformAvailable = offlineTerraformAvailability().available;
-(terraformAvailable ? describe : describe.skip)("terraform validate with the AWS provider mirror (5.100)", () => {
-  test("the DR and source stacks with quota increase requests validate", async () => {
-    // GIVEN an RDS estate with the switch on and a source account over its snapshots quota
-    const config = parseConfig(
-      generateConfig({ sourceAccounts: 2, regionsPerAccount: 1, rds: true, capacity: { requestQuotaIncreases: true, accounts: { "100000000001": { volumesPerRegion: 15000 } } } }),
-    );
-    const terraform = new OfflineTerraform();
-    try {
-      // WHEN terraform validates the DR stack and the source stack that asks
-      const app = terraform.synthesize(config);
-      const report = await terraform.validateTogether(app, ["dr-222222222222", "source-100000000001"]);
-      // THEN both validate
-      expect(formatFailures(report)).toBe("");
-      expect(report.ok).toBe(true);
-    } finally {
-      terraform.dispose();
-    }
-  }, 300_000);
-});
+// terraform validate of these stacks: the crossOrganization estate of __tests__/terraform/support/validated-estates.ts.

@@ -1,28 +1,21 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { loadConfig, parseConfig } from "../../modules/config/load-config";
+import { loadConfig } from "../../modules/config/load-config";
 import {
-  cliConfiguration,
   FAKE_PROVIDER_SETTINGS,
   formatPlanSummary,
-  offlineStackJson,
   OfflineTerraform,
   offlineTerraformAvailability,
   plannedResources,
-  planOfStack,
-  summarizePlan,
   TerraformCommandError,
   type CombinedStack,
   type OfflineRunReport,
   type StackRunResult,
   type SynthesizedApp,
   type TerraformJson,
-  writeCombinedRoot,
 } from "../../modules/offline-terraform/offline-terraform";
 import { EXAMPLE_ACCOUNT_GUARD_VARIABLE } from "../../modules/stack/example-account-guard";
-import { AWS_PROVIDER_VERSION_CONSTRAINT } from "../../modules/stack/snapshot-dr-stack";
-import { generateConfig } from "../../scripts/generate-config";
+import { VALIDATED_ESTATES, type ValidatedEstateName } from "./support/validated-estates";
 
 /**
  * Real Terraform in the loop, offline: the synthesized stacks are validated and planned by terraform with
@@ -75,118 +68,6 @@ function resources(json: TerraformJson, type: string): Record<string, Record<str
   return (json.resource?.[type] ?? {}) as Record<string, Record<string, unknown>>;
 }
 
-describe("offline copies of synthesized stacks (no terraform needed)", () => {
-  const synthesized: TerraformJson = {
-    provider: {
-      aws: [
-        {
-          alias: "us-east-1",
-          region: "us-east-1",
-          allowed_account_ids: ["222222222222"],
-          assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/Deploy" }],
-          default_tags: [{ tags: { ManagedBy: "snapshot-dr" } }],
-        },
-      ],
-    },
-    terraform: {
-      backend: { s3: { bucket: "state", key: "dr.tfstate", region: "us-east-1" } },
-      required_providers: { aws: { source: "aws", version: AWS_PROVIDER_VERSION_CONSTRAINT } },
-    },
-  };
-
-  it("swaps the deploy role for fake static credentials, drops the backend and keeps the version constraint", () => {
-    // GIVEN a synthesized stack that assumes a deploy role, guards the account and uses an S3 backend
-    const original = structuredClone(synthesized);
-
-    // WHEN it is made offline
-    const offline = offlineStackJson(synthesized);
-
-    // THEN the provider has fake credentials and skips every AWS lookup, and nothing needs AWS or a backend
-    const provider = (offline.provider?.aws as Record<string, unknown>[])[0];
-    expect(provider).toMatchObject({ ...FAKE_PROVIDER_SETTINGS, alias: "us-east-1", region: "us-east-1" });
-    expect(provider).not.toHaveProperty("assume_role");
-    expect(provider).not.toHaveProperty("allowed_account_ids");
-    expect(provider.default_tags).toEqual([{ tags: { ManagedBy: "snapshot-dr" } }]);
-    expect(offline.terraform).not.toHaveProperty("backend");
-    // AND the version constraint is the synthesized one, not rewritten to suit the mirror
-    expect(offline.terraform?.required_providers.aws.version).toBe(AWS_PROVIDER_VERSION_CONSTRAINT);
-    // AND the synthesized JSON is untouched
-    expect(synthesized).toEqual(original);
-  });
-
-  it("gives each stack of a combined plan its own part, addressed as if planned alone", () => {
-    // GIVEN the plan of a root holding two stacks as modules
-    const key = (module: string) => ({ address: `module.${module}.aws_kms_key.kms-b`, mode: "managed" as const, type: "aws_kms_key", name: "kms-b", values: { module } });
-    const plan = {
-      format_version: "1.2",
-      planned_values: { root_module: { child_modules: [{ address: "module.dr-1", resources: [key("dr-1")] }, { address: "module.dr-10", resources: [key("dr-10")] }] } },
-      resource_changes: ["dr-1", "dr-10"].map((module) => ({ ...key(module), module_address: `module.${module}`, change: { actions: ["create"] } })),
-    };
-
-    // WHEN the part of one stack is taken
-    const part = planOfStack(plan, "dr-1");
-
-    // THEN it holds that stack's resource only (not the one of a module whose name starts the same), without the module prefix
-    expect(plannedResources(part)).toEqual([{ ...key("dr-1"), address: "aws_kms_key.kms-b" }]);
-    expect(part.resource_changes).toEqual([{ ...key("dr-1"), address: "aws_kms_key.kms-b", change: { actions: ["create"] } }]);
-  });
-
-  it("refuses module names Terraform would not accept, or the same name twice", () => {
-    // GIVEN a directory for a combined root
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "combined-root-"));
-    try {
-      // WHEN roots are written with a name starting with a digit, and with a name twice
-      // THEN each is refused, naming the problem
-      expect(() => writeCombinedRoot(directory, ["1-dr"])).toThrow("Not Terraform module names: 1-dr");
-      expect(() => writeCombinedRoot(directory, ["dr", "dr"])).toThrow("Module names repeat in dr, dr");
-      // AND good names make one module each
-      writeCombinedRoot(directory, ["dr-222222222222", "org-o-bbbbbbbbbb"]);
-      expect(JSON.parse(fs.readFileSync(path.join(directory, "main.tf.json"), "utf8"))).toEqual({
-        module: { "dr-222222222222": { source: "./dr-222222222222" }, "org-o-bbbbbbbbbb": { source: "./org-o-bbbbbbbbbb" } },
-      });
-    } finally {
-      fs.rmSync(directory, { recursive: true, force: true });
-    }
-  });
-
-  it("counts a plan's changes as Terraform's Plan line does", () => {
-    // GIVEN resource changes with every kind of action
-    const changes = [["create"], ["create"], ["update"], ["delete"], ["delete", "create"], ["create", "delete"], ["no-op"], ["read"]].map(
-      (actions, index) => ({ address: `r.${index}`, type: "r", mode: "managed", change: { actions } }),
-    );
-
-    // WHEN they are summarized
-    const summary = summarizePlan({ resource_changes: changes });
-
-    // THEN replacements count as one to add and one to destroy, and no-op and read count nowhere
-    expect(summary).toEqual({ toAdd: 4, toChange: 1, toDestroy: 3, toReplace: 2 });
-    expect(formatPlanSummary(summary)).toBe("4 to add, 1 to change, 3 to destroy");
-  });
-
-  it("writes a CLI configuration that installs only hashicorp/aws from the mirror and shares a plugin cache", () => {
-    // GIVEN a mirror and a cache directory
-    // WHEN the CLI configuration is written
-    const text = cliConfiguration("/mirror/dir", "/cache/dir");
-
-    // THEN it names both, and nothing else is installed from anywhere
-    expect(text).toContain('plugin_cache_dir   = "/cache/dir"');
-    expect(text).toMatch(/filesystem_mirror \{\s+path\s+= "\/mirror\/dir"\s+include = \["registry.terraform.io\/hashicorp\/aws"\]/);
-    expect(text).not.toContain("direct");
-  });
-
-  it("says why offline terraform is unavailable", () => {
-    // GIVEN a terraform binary and a mirror that do not exist
-    const missing = path.join(os.tmpdir(), `no-such-dir-${process.pid}`);
-
-    // WHEN availability is checked
-    const result = offlineTerraformAvailability({ env: { TERRAFORM_BINARY: path.join(missing, "terraform"), TF_PROVIDER_MIRROR: missing } });
-
-    // THEN it is unavailable, naming both missing pieces
-    expect(result.available).toBe(false);
-    expect(result.reasons).toEqual([expect.stringContaining("TERRAFORM_BINARY"), expect.stringContaining(`${missing} does not exist`)]);
-  });
-});
-
 /** Resolves to the value, or to the error: a run that throws fails its own test, not the whole file. */
 type Settled<T> = { value: T } | { error: unknown };
 function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
@@ -207,22 +88,25 @@ describeWithTerraform("real terraform, offline", () => {
   let examplePlan: Promise<Settled<OfflineRunReport & { planText?: string }>>;
   let validation: Promise<Settled<OfflineRunReport>>;
   let guardedRun: Promise<Settled<StackRunResult>>;
-  const estates = new Map<string, SynthesizedApp>();
-  let manyOwners: SynthesizedApp;
+  const estates = new Map<ValidatedEstateName, SynthesizedApp>();
 
-  // Each Terraform command loads the AWS provider's schema, most of its time: so the example's stacks are planned
-  // together (one plan, which validates them), and every stack only validated — the example's, two generated
-  // estates', the split copy event policies' and one broken on purpose — is validated in one root, each stack a
-  // module (combined-root.ts). Only the guarded stack, whose plan must fail, runs on its own.
+  // Each Terraform command loads the AWS provider's schema, and starts it once per provider configuration: so the
+  // example's stacks are planned together (one plan, which validates them), and every stack only validated — the
+  // generated estates' (support/validated-estates.ts) and one broken on purpose — is validated in one root, each
+  // stack a module (combined-root.ts). Only the guarded stack, whose plan must fail, runs on its own.
   beforeAll(() => {
     terraform = new OfflineTerraform();
     example = terraform.synthesize(loadConfig(EXAMPLE));
     const stacksOf = (app: SynthesizedApp, prefix: string, stacks: readonly string[] = app.stacks): CombinedStack[] =>
       stacks.map((stack) => ({ name: `${prefix}${stack}`, stackDir: app.stackDir(stack) }));
     examplePlan = settle(terraform.planTogether(stacksOf(example, "")));
-    estates.set("cross-", terraform.synthesize(parseConfig(generateConfig({ sourceAccounts: 3, regionsPerAccount: 3, sourceOrganizations: 2, ebsMode: "mixed", rds: true }))));
-    estates.set("same-", terraform.synthesize(parseConfig(generateConfig({ sourceAccounts: 3, regionsPerAccount: 3, sameOrganization: true, ebsMode: "mixed", backup: true, rds: true }))));
-    manyOwners = terraform.synthesize(parseConfig(generateConfig({ sourceAccounts: 55, regionsPerAccount: 1 })));
+    const estateStacks: CombinedStack[] = [];
+    for (const [name, estateOf] of Object.entries(VALIDATED_ESTATES) as [ValidatedEstateName, () => { config: Parameters<OfflineTerraform["synthesize"]>[0]; stacks?: readonly string[] }][]) {
+      const estate = estateOf();
+      const app = terraform.synthesize(estate.config);
+      estates.set(name, app);
+      estateStacks.push(...stacksOf(app, `${name}-`, estate.stacks ?? app.stacks));
+    }
     const brokenKeys: CombinedStack = {
       name: "broken-dr-222222222222",
       stackDir: example.stackDir("dr-222222222222"),
@@ -232,15 +116,13 @@ describeWithTerraform("real terraform, offline", () => {
     };
     validation = settle(
       terraform.validateStacksTogether([
-        ...stacksOf(example, "example-"),
-        ...[...estates].flatMap(([prefix, app]) => stacksOf(app, prefix)),
-        ...stacksOf(manyOwners, "many-", ["dr-222222222222", "source-100000000055"]),
+        ...estateStacks,
         brokenKeys,
       ]),
     );
     guardedRun = settle(
       terraform.runStack(example.stackDir("source-333333333333"), {
-        validate: true,
+        validate: false, // the plan of the example's stacks validates it
         planText: false,
         mutate: (json) => {
           const original = JSON.parse(fs.readFileSync(path.join(example.stackDir("source-333333333333"), "cdk.tf.json"), "utf8")) as TerraformJson;
@@ -275,14 +157,10 @@ describeWithTerraform("real terraform, offline", () => {
       "validates and plans every stack with only creations",
       async () => {
         // GIVEN every stack of the example
-        // WHEN they are validated and planned offline
-        const validations = await validated("example-");
+        // WHEN they are planned offline (a plan validates the configuration first)
         const report = await outcome(examplePlan);
-        warnAboutWarnings(validations);
 
         // THEN every stack is valid and plans > 0 to add, 0 to change and 0 to destroy
-        expect(validations.filter((result) => !result.ok).map((result) => result.error?.message)).toEqual([]);
-        expect(validations.map((result) => [result.stack, result.validation?.valid])).toEqual(example.stacks.map((stack) => [stack, true]));
         expect(failuresOf(report)).toEqual([]);
         expect(report.results.map((result) => result.stack)).toEqual(example.stacks);
         for (const result of report.results) {
@@ -384,8 +262,7 @@ describeWithTerraform("real terraform, offline", () => {
         // WHEN it is validated and planned
         const result = await outcome(guardedRun);
 
-        // THEN validate passes, and the plan fails, naming the stack, with the guard's message in terraform's stderr
-        expect(result.validation).toMatchObject({ valid: true });
+        // THEN the plan fails, naming the stack, with the guard's message in terraform's stderr
         expect(result).toMatchObject({ ok: false, failedStep: "plan", stack: "source-333333333333" });
         expect(result.error?.message).toContain("Stack source-333333333333: terraform plan failed (exit code 1)");
         expect((result.error as TerraformCommandError).outcome.stderr).toContain("Error:");
@@ -398,34 +275,23 @@ describeWithTerraform("real terraform, offline", () => {
 
   describe("generated configurations", () => {
     it(
-      "validates every stack of a cross-organization estate",
+      "validates every stack of a cross-organization estate, quota increase requests included",
       async () => {
-        // GIVEN 3 source accounts in 3 regions spread over 2 source organizations, the DR account in its own
+        // GIVEN 3 source accounts in 2 regions spread over 2 source organizations, the DR account in its own, and
+        // quota increase requests on with one account over its EBS snapshots quota
+        const app = estates.get("crossOrganization")!;
+        const quotaRequests = (stack: string) =>
+          Object.keys(resources(JSON.parse(fs.readFileSync(path.join(app.stackDir(stack), "cdk.tf.json"), "utf8")) as TerraformJson, "aws_servicequotas_service_quota")).length;
+        expect(quotaRequests("source-100000000001")).toBeGreaterThan(0);
+
         // WHEN every stack is validated
-        const results = await validated("cross-");
+        const results = await validated("crossOrganization-");
         warnAboutWarnings(results);
 
-        // THEN all five are valid (the DR organization's guardrail stack included)
+        // THEN all five are valid (the DR organization's guardrail stack and the quota requests included)
         expect(results.filter((result) => !result.ok).map((result) => result.error?.message)).toEqual([]);
-        expect(results.map((result) => [result.stack, result.validation?.valid])).toEqual(estates.get("cross-")!.stacks.map((stack) => [stack, true]));
+        expect(results.map((result) => [result.stack, result.validation?.valid])).toEqual(app.stacks.map((stack) => [stack, true]));
         expect(results).toHaveLength(5);
-      },
-      TERRAFORM_TIMEOUT_MS,
-    );
-
-    it(
-      "validates every stack of a same-organization estate",
-      async () => {
-        // GIVEN the DR account in the (only) source organization, with 3 source accounts in 3 regions
-        // WHEN every stack is validated
-        const results = await validated("same-");
-        warnAboutWarnings(results);
-
-        // THEN all five are valid (the source organization's stack included)
-        expect(results.filter((result) => !result.ok).map((result) => result.error?.message)).toEqual([]);
-        expect(results.map((result) => [result.stack, result.validation?.valid])).toEqual(estates.get("same-")!.stacks.map((stack) => [stack, true]));
-        expect(results).toHaveLength(5);
-        expect(estates.get("same-")!.stacks).toContain("org-o-0000000001src");
       },
       TERRAFORM_TIMEOUT_MS,
     );
@@ -434,14 +300,14 @@ describeWithTerraform("real terraform, offline", () => {
       "validates the DR stack whose copy event policies are split at 50 snapshot owners",
       async () => {
         // GIVEN 55 source accounts in one region: the DR stack splits that region's copy event policy 50 + 5
-        const dr = JSON.parse(fs.readFileSync(path.join(manyOwners.stackDir("dr-222222222222"), "cdk.tf.json"), "utf8")) as TerraformJson;
+        const dr = JSON.parse(fs.readFileSync(path.join(estates.get("manySnapshotOwners")!.stackDir("dr-222222222222"), "cdk.tf.json"), "utf8")) as TerraformJson;
         const owners = Object.values(resources(dr, "aws_dlm_lifecycle_policy")).map(
           (policy) => (policy.policy_details as { event_source: { parameters: { snapshot_owner: string[] } } }).event_source.parameters.snapshot_owner.length,
         );
         expect(owners.sort((a, b) => b - a)).toEqual([50, 5]);
 
         // WHEN the DR stack and one source stack are validated
-        const results = await validated("many-");
+        const results = await validated("manySnapshotOwners-");
         warnAboutWarnings(results);
 
         // THEN both are valid
@@ -453,5 +319,24 @@ describeWithTerraform("real terraform, offline", () => {
       },
       TERRAFORM_TIMEOUT_MS,
     );
+
+    it(
+      "validates a same-organization estate with the DR locks, the guardrails and plans copying into the air-gapped vaults",
+      async () => {
+        // GIVEN the DR account in the (only) source organization with AWS Backup, RDS and both EBS modes, a break-glass
+        // role, compliance locks, guardrails on an OU and the air-gapped vault, into which the source plans copy
+        // WHEN every stack is validated
+        const results = await validated("sameOrganizationLocked-");
+        warnAboutWarnings(results);
+
+        // THEN the DR stack, the organization's stack (the DR guardrail SCPs and the copy guardrail) and the three
+        // source stacks are valid
+        expect(results.filter((result) => !result.ok).map((result) => result.error?.message)).toEqual([]);
+        expect(results.map((result) => [result.stack, result.validation?.valid])).toEqual(estates.get("sameOrganizationLocked")!.stacks.map((stack) => [stack, true]));
+        expect(results.map((result) => result.stack)).toEqual(["dr-222222222222", "org-o-0000000001src", "source-100000000001", "source-100000000002", "source-100000000003"]);
+      },
+      TERRAFORM_TIMEOUT_MS,
+    );
+
   });
 });
