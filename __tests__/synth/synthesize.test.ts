@@ -102,8 +102,9 @@ describe("command line (main.ts)", () => {
   });
   afterEach(() => fs.rmSync(workdir, { recursive: true, force: true }));
 
+  // As npm run synth and cdktf.json's app run it.
   const runMain = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [path.join(PROJECT_ROOT, "node_modules/ts-node/dist/bin.js"), path.join(PROJECT_ROOT, "main.ts")], {
+    spawnSync(process.execPath, ["-r", "./scripts/register-ts.js", "main.ts"], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...env },
       encoding: "utf8",
