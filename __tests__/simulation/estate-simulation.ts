@@ -211,24 +211,33 @@ export async function simulateEstate(options: EstateOptions): Promise<EstateRun>
   const stoppedAccount = options.stopSending ? accountIds[options.stopSending.accountIndex] : undefined;
   const stopAt = options.stopSending ? SIM_START + options.stopSending.afterHours * HOUR : Infinity;
   const lastDay = options.days + Math.ceil(options.drainHours / 24);
-  for (const volume of volumes) {
-    for (let day = 0; day < lastDay; day++) {
-      const at = SIM_START + day * DAY + options.scheduleMinuteOfDay * MINUTE + random() * options.windowMinutes * MINUTE;
-      if (volume.accountId === stoppedAccount && at >= stopAt) break;
-      clock.at(at, () => {
-        const snapshot = ec2.createSnapshot(volume.accountId, region, volume.volumeId, sourceKey(volume.accountId), [...selectionTags]);
-        sourceSnapshots.push({ accountId: volume.accountId, region, volumeId: volume.volumeId, snapshotId: snapshot.id, time: new Date(snapshot.startTime) });
-        volume.snapshots.push(snapshot);
-        while (volume.snapshots.length > options.retainCount) ec2.delete(volume.snapshots.shift()!.id);
-      });
-    }
-  }
+  // Each day's snapshot is scheduled when the previous one is taken: the clock's queue holds a day, not the run.
+  const snapshotDay = (volume: (typeof volumes)[number], day: number) => {
+    if (day >= lastDay) return;
+    const at = SIM_START + day * DAY + options.scheduleMinuteOfDay * MINUTE + random() * options.windowMinutes * MINUTE;
+    if (volume.accountId === stoppedAccount && at >= stopAt) return;
+    clock.at(at, () => {
+      const snapshot = ec2.createSnapshot(volume.accountId, region, volume.volumeId, sourceKey(volume.accountId), [...selectionTags]);
+      sourceSnapshots.push({ accountId: volume.accountId, region, volumeId: volume.volumeId, snapshotId: snapshot.id, time: new Date(snapshot.startTime) });
+      volume.snapshots.push(snapshot);
+      while (volume.snapshots.length > options.retainCount) ec2.delete(volume.snapshots.shift()!.id);
+      snapshotDay(volume, day + 1);
+    });
+  };
+  for (const volume of volumes) snapshotDay(volume, 0);
 
-  // Each copier's hourly schedule, at its own minute.
+  // Each copier's hourly schedule, at its own minute; each run schedules the next.
   const end = SIM_START + options.days * DAY + options.drainHours * HOUR;
   for (const accountId of accountIds) {
     const scheduled: SnapshotCopierEvent = { "detail-type": "Scheduled Event", source: "aws.events", region, account: accountId, detail: {} };
-    for (let at = SIM_START + random() * HOUR; at < end; at += HOUR) clock.at(at, () => invoke(accountId, scheduled));
+    const hourly = (at: number) => {
+      if (at >= end) return;
+      clock.at(at, () => {
+        hourly(at + HOUR);
+        return invoke(accountId, scheduled);
+      });
+    };
+    hourly(SIM_START + random() * HOUR);
   }
 
   await clock.runUntil(end);
