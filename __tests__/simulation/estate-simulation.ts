@@ -95,6 +95,7 @@ export async function simulateEstate(options: EstateOptions): Promise<EstateRun>
   const kmsBAliasArn = `arn:aws:kms:${region}:${DR_ACCOUNT_ID}:alias/snapshot-dr/kms-b`;
   const sourceKey = (accountId: string) => `arn:aws:kms:${region}:${accountId}:key/00000000-0000-0000-0000-000000000001`;
   const drKey = `arn:aws:kms:${region}:${DR_ACCOUNT_ID}:key/00000000-0000-0000-0000-00000000000c`;
+  // One tag list for every source snapshot: the model never changes tags, and the copiers read it on every run.
   const selectionTags: Tag[] = [{ Key: contract.selectionTagKey, Value: contract.selectionTagValue }];
 
   const logCounts = new Map<string, number>();
@@ -190,7 +191,7 @@ export async function simulateEstate(options: EstateOptions): Promise<EstateRun>
     for (let v = 0; v < options.volumesPerAccount; v++) {
       const volumeId = `vol-${(accountIndex * options.volumesPerAccount + v).toString(16).padStart(17, "0")}`;
       const taken = SIM_START - DAY + options.scheduleMinuteOfDay * MINUTE + random() * options.windowMinutes * MINUTE;
-      const source = ec2.seed({ ownerId: accountId, region, lineage: volumeId, volumeId, kmsKeyId: sourceKey(accountId), description: "Created by DLM", tags: [...selectionTags], state: "completed", startTime: taken });
+      const source = ec2.seed({ ownerId: accountId, region, lineage: volumeId, volumeId, kmsKeyId: sourceKey(accountId), description: "Created by DLM", tags: selectionTags, state: "completed", startTime: taken });
       const transitTags: Tag[] = [
         { Key: "SourceAccount", Value: accountId },
         { Key: "SourceSnapshotId", Value: source.id },
@@ -217,7 +218,7 @@ export async function simulateEstate(options: EstateOptions): Promise<EstateRun>
     const at = SIM_START + day * DAY + options.scheduleMinuteOfDay * MINUTE + random() * options.windowMinutes * MINUTE;
     if (volume.accountId === stoppedAccount && at >= stopAt) return;
     clock.at(at, () => {
-      const snapshot = ec2.createSnapshot(volume.accountId, region, volume.volumeId, sourceKey(volume.accountId), [...selectionTags]);
+      const snapshot = ec2.createSnapshot(volume.accountId, region, volume.volumeId, sourceKey(volume.accountId), selectionTags);
       sourceSnapshots.push({ accountId: volume.accountId, region, volumeId: volume.volumeId, snapshotId: snapshot.id, time: new Date(snapshot.startTime) });
       volume.snapshots.push(snapshot);
       while (volume.snapshots.length > options.retainCount) ec2.delete(volume.snapshots.shift()!.id);
