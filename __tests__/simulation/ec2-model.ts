@@ -1,13 +1,6 @@
-import {
-  CopySnapshotCommand,
-  DeleteSnapshotCommand,
-  DescribeSnapshotsCommand,
-  ModifySnapshotAttributeCommand,
-  type DescribeSnapshotsCommandInput,
-  type Snapshot,
-  type Tag,
-} from "@aws-sdk/client-ec2";
+import { CopySnapshotCommand, DeleteSnapshotCommand, DescribeSnapshotsCommand, ModifySnapshotAttributeCommand, type Tag } from "@aws-sdk/client-ec2";
 import type { Ec2Sender } from "../../modules/source-account/snapshot-copier/handler";
+import { AccountSnapshots, describeMatching, snapshotMatcher } from "./account-snapshots";
 import { between, MINUTE, type SimClock } from "./sim-clock";
 
 /**
@@ -46,8 +39,6 @@ export interface SimSnapshot {
   /** For a copy: the snapshot it reads while pending. */
   readonly copiedFrom?: string;
   incremental?: boolean;
-  /** What DescribeSnapshots answers for it, until its state or tags change. */
-  described?: Snapshot;
 }
 
 /** What EBS tells an account through EventBridge, and a share seen by the account shared with. */
@@ -86,10 +77,7 @@ const apiError = (code: string, message: string) => {
 
 export class Ec2Model {
   private readonly byId = new Map<string, SimSnapshot>();
-  private readonly byAccountRegion = new Map<string, Map<string, SimSnapshot>>();
-  /** Listings already answered, per account and region, until anything of that account and region changes. */
-  private readonly listings = new Map<string, Map<string, Snapshot[]>>();
-  private readonly copiesInProgress = new Map<string, number>();
+  private readonly byAccountRegion = new Map<string, AccountSnapshots>();
   /** Completed copies by account, region, volume lineage and key: what makes the next copy incremental. */
   private readonly completedCopies = new Map<string, number>();
   private nextId = 1;
@@ -104,7 +92,14 @@ export class Ec2Model {
 
   /** The EC2 client of one account in one region. */
   clientFor(accountId: string, region: string): Ec2Sender {
-    const send = async (command: unknown) => this.handle(accountId, region, command);
+    const own = this.accountSnapshots(accountId, region);
+    const send = (command: unknown) => {
+      try {
+        return Promise.resolve(this.handle(accountId, region, own, command));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
     return { send } as unknown as Ec2Sender;
   }
 
@@ -112,17 +107,12 @@ export class Ec2Model {
     return this.byId.get(id);
   }
 
-  snapshotsOf(accountId: string, region: string): IterableIterator<SimSnapshot> {
-    return this.inventory(accountId, region).values();
-  }
-
   /** A snapshot taken by the account's lifecycle policy; completes after the snapshot duration. */
   createSnapshot(accountId: string, region: string, volumeId: string, kmsKeyId: string, tags: Tag[]): SimSnapshot {
     const snapshot = this.add({ ownerId: accountId, region, lineage: volumeId, volumeId, kmsKeyId, description: "Created by DLM", tags, state: "pending" });
     const [min, max] = this.options.durations.snapshot;
     this.options.clock.after(between(this.options.random, min, max) * MINUTE, () => {
-      snapshot.state = "completed";
-      this.changed(snapshot);
+      this.update(snapshot, () => (snapshot.state = "completed"));
       this.options.notify({ kind: "createSnapshot", snapshot });
     });
     return snapshot;
@@ -131,16 +121,18 @@ export class Ec2Model {
   /** A completed snapshot as it exists before the simulation starts. */
   seed(snapshot: Omit<SimSnapshot, "id" | "sharedWith" | "startTime"> & { startTime: number; sharedWith?: string[] }): SimSnapshot {
     const created = this.add({ ...snapshot, sharedWith: undefined });
-    Object.assign(created, { startTime: snapshot.startTime });
-    for (const account of snapshot.sharedWith ?? []) created.sharedWith.add(account);
+    this.update(created, () => {
+      Object.assign(created, { startTime: snapshot.startTime });
+      for (const account of snapshot.sharedWith ?? []) created.sharedWith.add(account);
+    });
     if (created.state === "completed") this.countCompleted(created, 1);
     return created;
   }
 
   /** Starts a copy into `accountId`'s `region` (the caller's own region); the quota and incremental rules apply. */
   startCopy(accountId: string, region: string, source: SimSnapshot, kmsKeyId: string, description: string, tags: Tag[]): SimSnapshot {
-    const key = `${accountId}/${region}`;
-    const inProgress = this.copiesInProgress.get(key) ?? 0;
+    const destination = this.accountSnapshots(accountId, region);
+    const inProgress = destination.copiesInProgress;
     if (inProgress >= COPY_QUOTA_PER_REGION) throw apiError("ResourceLimitExceeded", "too many snapshot copies in progress");
     if (source.state !== "completed") throw apiError("IncorrectState", `Snapshot ${source.id} is not completed`);
     const incremental = (this.completedCopies.get(lineageKey(accountId, region, source.lineage, kmsKeyId)) ?? 0) > 0;
@@ -157,15 +149,14 @@ export class Ec2Model {
     });
     copy.incremental = incremental;
     this.copiesStarted.push({ ownerId: accountId, incremental });
-    this.copiesInProgress.set(key, inProgress + 1);
+    destination.copiesInProgress = inProgress + 1;
     this.maxCopiesInProgress = Math.max(this.maxCopiesInProgress, inProgress + 1);
     const [min, max] = incremental ? this.options.durations.incremental : this.options.durations.full;
     this.options.clock.after(between(this.options.random, min, max) * MINUTE, () => {
       if (copy.state !== "pending") return;
-      this.copiesInProgress.set(key, (this.copiesInProgress.get(key) ?? 1) - 1);
+      destination.copiesInProgress--;
       const sourceGone = !this.byId.has(source.id);
-      copy.state = sourceGone ? "error" : "completed";
-      this.changed(copy);
+      this.update(copy, () => (copy.state = sourceGone ? "error" : "completed"));
       if (!sourceGone) this.countCompleted(copy, 1);
       this.options.notify({ kind: "copySnapshot", snapshot: copy, sourceId: source.id, result: sourceGone ? "failed" : "succeeded", ...(sourceGone ? { cause: "source snapshot deleted during the copy" } : {}) });
     });
@@ -175,23 +166,21 @@ export class Ec2Model {
   delete(id: string): void {
     const snapshot = this.byId.get(id);
     if (!snapshot) throw apiError("InvalidSnapshot.NotFound", `The snapshot '${id}' does not exist.`);
+    const home = this.accountSnapshots(snapshot.ownerId, snapshot.region);
     if (snapshot.state === "pending" && snapshot.copiedFrom !== undefined) {
-      const key = `${snapshot.ownerId}/${snapshot.region}`;
-      this.copiesInProgress.set(key, (this.copiesInProgress.get(key) ?? 1) - 1);
+      home.copiesInProgress--;
       snapshot.state = "error";
     }
     if (snapshot.state === "completed") this.countCompleted(snapshot, -1);
     this.byId.delete(id);
-    this.inventory(snapshot.ownerId, snapshot.region).delete(id);
-    this.changed(snapshot);
+    home.delete(snapshot);
   }
 
   private add(fields: Omit<SimSnapshot, "id" | "sharedWith" | "startTime"> & { sharedWith?: undefined }): SimSnapshot {
     const id = `snap-${(this.nextId++).toString(16).padStart(17, "0")}`;
     const snapshot: SimSnapshot = { ...fields, id, startTime: this.options.clock.now(), sharedWith: new Set() };
     this.byId.set(id, snapshot);
-    this.inventory(fields.ownerId, fields.region).set(id, snapshot);
-    this.changed(snapshot);
+    this.accountSnapshots(fields.ownerId, fields.region).add(snapshot);
     return snapshot;
   }
 
@@ -201,31 +190,36 @@ export class Ec2Model {
     this.completedCopies.set(key, (this.completedCopies.get(key) ?? 0) + delta);
   }
 
-  /** Something of this account and region changed: its listings are answered afresh. */
-  private changed(snapshot: SimSnapshot): void {
-    snapshot.described = undefined;
-    this.listings.delete(`${snapshot.ownerId}/${snapshot.region}`);
+  /** Changes a snapshot: the listings it appears in before or after are answered afresh. */
+  private update(snapshot: SimSnapshot, change: () => void): void {
+    change();
+    this.accountSnapshots(snapshot.ownerId, snapshot.region).changed(snapshot);
   }
 
-  private inventory(accountId: string, region: string): Map<string, SimSnapshot> {
+  private accountSnapshots(accountId: string, region: string): AccountSnapshots {
     const key = `${accountId}/${region}`;
-    let inventory = this.byAccountRegion.get(key);
-    if (!inventory) this.byAccountRegion.set(key, (inventory = new Map()));
-    return inventory;
+    let snapshots = this.byAccountRegion.get(key);
+    if (!snapshots) this.byAccountRegion.set(key, (snapshots = new AccountSnapshots()));
+    return snapshots;
   }
 
   private count(operation: string): void {
     this.calls.set(operation, (this.calls.get(operation) ?? 0) + 1);
   }
 
-  private async handle(accountId: string, region: string, command: unknown): Promise<unknown> {
+  private handle(accountId: string, region: string, own: AccountSnapshots, command: unknown): unknown {
     const operation = operationOf(command);
     this.count(operation);
     if (this.options.random() < this.options.throttleShare) {
       this.count(THROTTLED[operation] ?? `${operation}:throttled`);
       throw apiError("RequestLimitExceeded", "Request limit exceeded.");
     }
-    if (command instanceof DescribeSnapshotsCommand) return { Snapshots: this.describeCached(accountId, region, command.input) };
+    if (command instanceof DescribeSnapshotsCommand) {
+      const { input } = command;
+      if (!input.SnapshotIds) return { Snapshots: own.list(input) };
+      const byIds = input.SnapshotIds.map((id) => this.byId.get(id)).filter((s): s is SimSnapshot => s !== undefined && s.region === region);
+      return { Snapshots: describeMatching(byIds, snapshotMatcher(input)) };
+    }
     if (command instanceof CopySnapshotCommand) {
       const { SourceSnapshotId, SourceRegion, KmsKeyId, Description, TagSpecifications } = command.input;
       if (SourceRegion !== region) throw new Error(`The model copies within a region, got ${SourceRegion} into ${region}`);
@@ -249,8 +243,7 @@ export class Ec2Model {
       if (snapshot.state !== "completed") throw apiError("IncorrectState", `Snapshot ${SnapshotId} is not completed`);
       for (const user of UserIds ?? []) {
         if (snapshot.sharedWith.has(user)) continue;
-        snapshot.sharedWith.add(user);
-        this.changed(snapshot);
+        this.update(snapshot, () => snapshot.sharedWith.add(user));
         this.options.notify({ kind: "shareSnapshot", snapshot, sharedWith: user });
       }
       return {};
@@ -262,54 +255,5 @@ export class Ec2Model {
       return {};
     }
     throw new Error(`The EC2 model does not implement ${operation}`);
-  }
-
-  /** A listing of the caller's own snapshots is answered from cache while nothing of theirs changed. */
-  private describeCached(accountId: string, region: string, input: DescribeSnapshotsCommandInput): Snapshot[] {
-    if (input.SnapshotIds) return this.describe(accountId, region, input);
-    const key = `${accountId}/${region}`;
-    let answered = this.listings.get(key);
-    if (!answered) this.listings.set(key, (answered = new Map()));
-    // The copiers' listings differ in their restorable-by list and filters (names and first values).
-    let query = input.RestorableByUserIds ? "R" : "";
-    for (const filter of input.Filters ?? []) query += `|${filter.Name}=${filter.Values?.[0]}`;
-    let listing = answered.get(query);
-    if (!listing) answered.set(query, (listing = this.describe(accountId, region, input)));
-    return listing;
-  }
-
-  private describe(accountId: string, region: string, input: DescribeSnapshotsCommandInput): Snapshot[] {
-    if (input.NextToken) throw new Error("The model answers in one page");
-    const candidates: SimSnapshot[] = [];
-    const pool = input.SnapshotIds
-      ? input.SnapshotIds.map((id) => this.byId.get(id)).filter((s): s is SimSnapshot => s !== undefined && s.region === region)
-      : this.inventory(accountId, region).values();
-    if (!input.SnapshotIds && input.OwnerIds?.join() !== "self") throw new Error("The model lists the caller's own snapshots only");
-    const restorableBy = input.RestorableByUserIds;
-    const filters = (input.Filters ?? []).map((filter) => {
-      const values = filter.Values ?? [];
-      if (filter.Name === "status") return (s: SimSnapshot) => values.includes(s.state);
-      if (!filter.Name?.startsWith("tag:")) throw new Error(`The model does not filter on ${filter.Name}`);
-      const key = filter.Name.slice(4);
-      return (s: SimSnapshot) => s.tags.some((tag) => tag.Key === key && values.includes(tag.Value ?? ""));
-    });
-    for (const snapshot of pool) {
-      if (restorableBy && !restorableBy.some((user) => snapshot.sharedWith.has(user))) continue;
-      if (filters.every((matches) => matches(snapshot))) candidates.push(snapshot);
-    }
-    return candidates.map((s) => {
-      s.described ??= {
-        SnapshotId: s.id,
-        OwnerId: s.ownerId,
-        State: s.state,
-        StartTime: new Date(s.startTime),
-        VolumeId: s.volumeId,
-        KmsKeyId: s.kmsKeyId,
-        Encrypted: true,
-        Description: s.description,
-        Tags: s.tags, // read-only to the copier
-      };
-      return s.described;
-    });
   }
 }

@@ -95,6 +95,7 @@ export async function simulateEstate(options: EstateOptions): Promise<EstateRun>
   const kmsBAliasArn = `arn:aws:kms:${region}:${DR_ACCOUNT_ID}:alias/snapshot-dr/kms-b`;
   const sourceKey = (accountId: string) => `arn:aws:kms:${region}:${accountId}:key/00000000-0000-0000-0000-000000000001`;
   const drKey = `arn:aws:kms:${region}:${DR_ACCOUNT_ID}:key/00000000-0000-0000-0000-00000000000c`;
+  // One tag list for every source snapshot: the model never changes tags, and the copiers read it on every run.
   const selectionTags: Tag[] = [{ Key: contract.selectionTagKey, Value: contract.selectionTagValue }];
 
   const logCounts = new Map<string, number>();
@@ -190,7 +191,7 @@ export async function simulateEstate(options: EstateOptions): Promise<EstateRun>
     for (let v = 0; v < options.volumesPerAccount; v++) {
       const volumeId = `vol-${(accountIndex * options.volumesPerAccount + v).toString(16).padStart(17, "0")}`;
       const taken = SIM_START - DAY + options.scheduleMinuteOfDay * MINUTE + random() * options.windowMinutes * MINUTE;
-      const source = ec2.seed({ ownerId: accountId, region, lineage: volumeId, volumeId, kmsKeyId: sourceKey(accountId), description: "Created by DLM", tags: [...selectionTags], state: "completed", startTime: taken });
+      const source = ec2.seed({ ownerId: accountId, region, lineage: volumeId, volumeId, kmsKeyId: sourceKey(accountId), description: "Created by DLM", tags: selectionTags, state: "completed", startTime: taken });
       const transitTags: Tag[] = [
         { Key: "SourceAccount", Value: accountId },
         { Key: "SourceSnapshotId", Value: source.id },
@@ -211,24 +212,33 @@ export async function simulateEstate(options: EstateOptions): Promise<EstateRun>
   const stoppedAccount = options.stopSending ? accountIds[options.stopSending.accountIndex] : undefined;
   const stopAt = options.stopSending ? SIM_START + options.stopSending.afterHours * HOUR : Infinity;
   const lastDay = options.days + Math.ceil(options.drainHours / 24);
-  for (const volume of volumes) {
-    for (let day = 0; day < lastDay; day++) {
-      const at = SIM_START + day * DAY + options.scheduleMinuteOfDay * MINUTE + random() * options.windowMinutes * MINUTE;
-      if (volume.accountId === stoppedAccount && at >= stopAt) break;
-      clock.at(at, () => {
-        const snapshot = ec2.createSnapshot(volume.accountId, region, volume.volumeId, sourceKey(volume.accountId), [...selectionTags]);
-        sourceSnapshots.push({ accountId: volume.accountId, region, volumeId: volume.volumeId, snapshotId: snapshot.id, time: new Date(snapshot.startTime) });
-        volume.snapshots.push(snapshot);
-        while (volume.snapshots.length > options.retainCount) ec2.delete(volume.snapshots.shift()!.id);
-      });
-    }
-  }
+  // Each day's snapshot is scheduled when the previous one is taken: the clock's queue holds a day, not the run.
+  const snapshotDay = (volume: (typeof volumes)[number], day: number) => {
+    if (day >= lastDay) return;
+    const at = SIM_START + day * DAY + options.scheduleMinuteOfDay * MINUTE + random() * options.windowMinutes * MINUTE;
+    if (volume.accountId === stoppedAccount && at >= stopAt) return;
+    clock.at(at, () => {
+      const snapshot = ec2.createSnapshot(volume.accountId, region, volume.volumeId, sourceKey(volume.accountId), selectionTags);
+      sourceSnapshots.push({ accountId: volume.accountId, region, volumeId: volume.volumeId, snapshotId: snapshot.id, time: new Date(snapshot.startTime) });
+      volume.snapshots.push(snapshot);
+      while (volume.snapshots.length > options.retainCount) ec2.delete(volume.snapshots.shift()!.id);
+      snapshotDay(volume, day + 1);
+    });
+  };
+  for (const volume of volumes) snapshotDay(volume, 0);
 
-  // Each copier's hourly schedule, at its own minute.
+  // Each copier's hourly schedule, at its own minute; each run schedules the next.
   const end = SIM_START + options.days * DAY + options.drainHours * HOUR;
   for (const accountId of accountIds) {
     const scheduled: SnapshotCopierEvent = { "detail-type": "Scheduled Event", source: "aws.events", region, account: accountId, detail: {} };
-    for (let at = SIM_START + random() * HOUR; at < end; at += HOUR) clock.at(at, () => invoke(accountId, scheduled));
+    const hourly = (at: number) => {
+      if (at >= end) return;
+      clock.at(at, () => {
+        hourly(at + HOUR);
+        return invoke(accountId, scheduled);
+      });
+    };
+    hourly(SIM_START + random() * HOUR);
   }
 
   await clock.runUntil(end);

@@ -45,7 +45,9 @@ export class SimClock {
     while (this.heap.length > 0 && this.heap[0].at < end) {
       const next = this.pop();
       this.current = next.at;
-      await next.action();
+      // Awaiting only what returns a promise: most actions are synchronous, and each await costs a microtask turn.
+      const pending = next.action();
+      if (pending) await pending;
     }
     this.current = end;
   }
@@ -60,29 +62,31 @@ export class SimClock {
     let index = heap.length - 1;
     while (index > 0) {
       const parent = (index - 1) >> 1;
-      if (!this.less(heap[index], heap[parent])) break;
-      [heap[index], heap[parent]] = [heap[parent], heap[index]];
+      if (!this.less(item, heap[parent])) break;
+      heap[index] = heap[parent];
       index = parent;
     }
+    heap[index] = item;
   }
 
   private pop(): Scheduled {
     const heap = this.heap;
     const top = heap[0];
     const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
+    const size = heap.length;
+    if (size > 0) {
+      // Sift `last` down from the root: move the smaller child up until `last` fits.
       let index = 0;
       for (;;) {
         const left = 2 * index + 1;
+        if (left >= size) break;
         const right = left + 1;
-        let smallest = index;
-        if (left < heap.length && this.less(heap[left], heap[smallest])) smallest = left;
-        if (right < heap.length && this.less(heap[right], heap[smallest])) smallest = right;
-        if (smallest === index) break;
-        [heap[index], heap[smallest]] = [heap[smallest], heap[index]];
-        index = smallest;
+        const child = right < size && this.less(heap[right], heap[left]) ? right : left;
+        if (!this.less(heap[child], last)) break;
+        heap[index] = heap[child];
+        index = child;
       }
+      heap[index] = last;
     }
     return top;
   }

@@ -87,15 +87,18 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   };
 
   async function listAll(input: DescribeSnapshotsCommandInput): Promise<Snapshot[]> {
-    const snapshots: Snapshot[] = [];
+    let snapshots: Snapshot[] | undefined;
     let nextToken: string | undefined;
     do {
       const output = await retrying("DescribeSnapshots", () => ec2.send(new DescribeSnapshotsCommand({ ...input, NextToken: nextToken })));
-      snapshots.push(...(output.Snapshots ?? []));
+      const page = output.Snapshots ?? [];
+      if (snapshots) for (const snapshot of page) snapshots.push(snapshot);
+      else snapshots = nextToken === undefined && !output.NextToken ? page : [...page];
       nextToken = output.NextToken;
     } while (nextToken);
     return snapshots;
   }
+  const isTransitCopy = (snapshot: Snapshot) => hasTag(snapshot, settings.transitTagKey, settings.transitTagValue);
 
   // 1. What exists. Without a complete picture nothing is decided: a throttled listing defers the whole run.
   let selected: Snapshot[];
@@ -109,11 +112,9 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
         snapshot.OwnerId === settings.sourceAccountId &&
         snapshot.State === "completed" &&
         // A transit copy may inherit the selection tag; copying it again would loop.
-        !snapshot.Tags?.some((tag) => tag.Key === settings.transitTagKey && tag.Value === settings.transitTagValue),
+        !isTransitCopy(snapshot),
     );
-    transitCopies = (await listAll({ ...self, Filters: [transitFilter] })).filter(
-      (copy) => copy.OwnerId === settings.sourceAccountId && copy.Tags?.some((tag) => tag.Key === settings.transitTagKey && tag.Value === settings.transitTagValue),
-    );
+    transitCopies = (await listAll({ ...self, Filters: [transitFilter] })).filter((copy) => copy.OwnerId === settings.sourceAccountId && isTransitCopy(copy));
     // DescribeSnapshots RestorableByUserIds: only snapshots the DR account may create volumes from.
     shared = await listAll({ ...self, RestorableByUserIds: [settings.drAccountId], Filters: [transitFilter] });
   } catch (error) {
@@ -126,7 +127,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   const plan = planReconciliation({
     selected,
     transitCopies,
-    sharedCopyIds: new Set(shared.map((copy) => copy.SnapshotId!).filter(Boolean)),
+    sharedCopyIds: idsOf(shared),
     now: deps.now(),
     retentionHours: settings.transitRetentionHours,
   });
@@ -206,7 +207,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   // 4. Delete expired transit copies (never the newest completed one of a volume, never a pending one).
   const deleted: string[] = [];
   const deletionsLeft = await each(plan.toDelete, "delete", async (copy) => {
-    if (!copy.Tags?.some((tag) => tag.Key === settings.transitTagKey && tag.Value === settings.transitTagValue)) return;
+    if (!isTransitCopy(copy)) return;
     await retrying("DeleteSnapshot", () => ec2.send(new DeleteSnapshotCommand({ SnapshotId: copy.SnapshotId })));
     deleted.push(copy.SnapshotId!);
     log({ decision: "deleted", snapshotId: copy.SnapshotId, state: copy.State, startTime: copy.StartTime });
@@ -239,3 +240,15 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
 }
 
 const tagOf = (snapshot: Snapshot, key: string) => snapshot.Tags?.find((tag) => tag.Key === key)?.Value;
+
+function idsOf(snapshots: readonly Snapshot[]): Set<string> {
+  const ids = new Set<string>();
+  for (const snapshot of snapshots) if (snapshot.SnapshotId) ids.add(snapshot.SnapshotId);
+  return ids;
+}
+
+/** Whether the snapshot carries this tag with this value (a loop: it runs for every snapshot of every run). */
+function hasTag(snapshot: Snapshot, key: string, value: string): boolean {
+  if (snapshot.Tags) for (const tag of snapshot.Tags) if (tag.Key === key && tag.Value === value) return true;
+  return false;
+}

@@ -41,41 +41,58 @@ export interface ReconciliationPlan {
   readonly toDelete: readonly Snapshot[];
 }
 
-const tag = (snapshot: Snapshot, key: string) => snapshot.Tags?.find((entry) => entry.Key === key)?.Value;
 const time = (value: Date | string | undefined) =>
   value === undefined ? Number.NaN : typeof value === "string" ? Date.parse(value) : value.getTime();
+const startOf = (snapshot: Snapshot) => time(snapshot.StartTime);
+const byStartTime = (a: Snapshot, b: Snapshot) => startOf(a) - startOf(b) || String(a.SnapshotId).localeCompare(String(b.SnapshotId));
 
+/**
+ * Runs once per invocation over every snapshot of the account, so each transit copy's tags are read once, in
+ * one pass, into arrays by position (no per-snapshot maps or closures).
+ */
 export function planReconciliation(input: ReconciliationInput): ReconciliationPlan {
-  // Each start time parsed once: a run sorts every snapshot of the account.
-  const startTimes = new Map<Snapshot, number>();
-  const startOf = (snapshot: Snapshot) => {
-    let started = startTimes.get(snapshot);
-    if (started === undefined) startTimes.set(snapshot, (started = time(snapshot.StartTime)));
-    return started;
-  };
-  const byStartTime = (a: Snapshot, b: Snapshot) => startOf(a) - startOf(b) || String(a.SnapshotId).localeCompare(String(b.SnapshotId));
-  let selectedById: Map<string | undefined, Snapshot> | undefined; // only for copies without the start-time tag
-  /** When the source of a transit copy was taken: its tag, else the source snapshot, else the copy itself. */
-  const sourceTimes = new Map<Snapshot, number>();
-  const sourceTime = (copy: Snapshot) => {
-    let found = sourceTimes.get(copy);
-    if (found !== undefined) return found;
-    found = time(tag(copy, SOURCE_START_TIME_TAG));
-    if (Number.isNaN(found)) {
-      selectedById ??= new Map(input.selected.map((snapshot) => [snapshot.SnapshotId, snapshot]));
-      const source = selectedById.get(tag(copy, SOURCE_SNAPSHOT_ID_TAG));
-      found = source ? startOf(source) : startOf(copy);
-    }
-    sourceTimes.set(copy, found);
-    return found;
-  };
-
-  const active = input.transitCopies.filter((copy) => copy.State === "pending" || copy.State === "completed");
-  const copiedSourceIds = new Set(active.map((copy) => tag(copy, SOURCE_SNAPSHOT_ID_TAG)));
+  const copies = input.transitCopies;
+  const count = copies.length;
+  /** The volume each transit copy stands for, and when its source was taken (tag, else source, else the copy). */
+  const volumes: string[] = [];
+  const sourceTimes: number[] = [];
+  const copiedSourceIds = new Set<string | undefined>();
+  /** Per volume: the newest source time with a pending or completed copy, and the newest completed copy. */
   const coveredUntil = new Map<string, number>();
-  for (const copy of active) {
-    const volume = tag(copy, SOURCE_VOLUME_ID_TAG) ?? "";
-    coveredUntil.set(volume, Math.max(coveredUntil.get(volume) ?? Number.NEGATIVE_INFINITY, sourceTime(copy)));
+  const newestCompleted = new Map<string, number>();
+  let selectedById: Map<string | undefined, Snapshot> | undefined; // only for copies without the start-time tag
+  let copiesInFlight = 0;
+
+  for (let index = 0; index < count; index++) {
+    const copy = copies[index];
+    let volume: string | undefined;
+    let sourceId: string | undefined;
+    let sourceStart: string | undefined;
+    // "For each resource, each tag key must be unique, and each tag key can have only one value" (AWS tag restrictions).
+    for (const entry of copy.Tags ?? []) {
+      if (entry.Key === SOURCE_VOLUME_ID_TAG) volume = entry.Value;
+      else if (entry.Key === SOURCE_SNAPSHOT_ID_TAG) sourceId = entry.Value;
+      else if (entry.Key === SOURCE_START_TIME_TAG) sourceStart = entry.Value;
+    }
+    let sourceTime = time(sourceStart);
+    if (Number.isNaN(sourceTime)) {
+      selectedById ??= new Map(input.selected.map((snapshot) => [snapshot.SnapshotId, snapshot]));
+      const source = selectedById.get(sourceId);
+      sourceTime = source ? startOf(source) : startOf(copy);
+    }
+    volume ??= "";
+    volumes.push(volume);
+    sourceTimes.push(sourceTime);
+
+    if (copy.State === "pending") copiesInFlight++;
+    if (copy.State === "pending" || copy.State === "completed") {
+      copiedSourceIds.add(sourceId);
+      coveredUntil.set(volume, Math.max(coveredUntil.get(volume) ?? Number.NEGATIVE_INFINITY, sourceTime));
+    }
+    if (copy.State === "completed") {
+      const current = newestCompleted.get(volume);
+      if (current === undefined || sourceTime > sourceTimes[current]) newestCompleted.set(volume, index);
+    }
   }
 
   // One pass, no sort of the whole list: the newest snapshot of an uncovered volume, every newer one of a covered one.
@@ -92,26 +109,21 @@ export function planReconciliation(input: ReconciliationInput): ReconciliationPl
     const newest = newestUncovered.get(volume);
     if (!newest || byStartTime(snapshot, newest) > 0) newestUncovered.set(volume, snapshot);
   }
-  toCopy.push(...newestUncovered.values());
+  for (const snapshot of newestUncovered.values()) toCopy.push(snapshot);
   toCopy.sort(byStartTime);
 
-  const copiesInFlight = input.transitCopies.filter((copy) => copy.State === "pending").length;
-  const toShare = input.transitCopies
-    .filter((copy) => copy.State === "completed" && copy.SnapshotId !== undefined && !input.sharedCopyIds.has(copy.SnapshotId))
-    .sort(byStartTime);
-
-  const newestCompleted = new Map<string, Snapshot>();
-  for (const copy of input.transitCopies) {
-    if (copy.State !== "completed") continue;
-    const volume = tag(copy, SOURCE_VOLUME_ID_TAG) ?? "";
-    const current = newestCompleted.get(volume);
-    if (!current || sourceTime(copy) > sourceTime(current)) newestCompleted.set(volume, copy);
-  }
-  const keepNewest = new Set([...newestCompleted.values()]);
+  const toShare: Snapshot[] = [];
+  const toDelete: Snapshot[] = [];
   const cutoff = input.now.getTime() - input.retentionHours * 3_600_000;
-  const toDelete = input.transitCopies
-    .filter((copy) => (copy.State === "completed" || copy.State === "error") && startOf(copy) < cutoff && !keepNewest.has(copy))
-    .sort(byStartTime);
+  for (let index = 0; index < count; index++) {
+    const copy = copies[index];
+    if (copy.State === "completed" && copy.SnapshotId !== undefined && !input.sharedCopyIds.has(copy.SnapshotId)) toShare.push(copy);
+    if ((copy.State === "completed" || copy.State === "error") && startOf(copy) < cutoff && newestCompleted.get(volumes[index]) !== index) {
+      toDelete.push(copy);
+    }
+  }
+  toShare.sort(byStartTime);
+  toDelete.sort(byStartTime);
 
   return {
     toCopy,
