@@ -3,9 +3,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
+import { runCapacity as runCapacityCommand } from "../../scripts/capacity";
 import { generateConfig, type GeneratedConfigOptions } from "../../scripts/generate-config";
 
-/** `npm run capacity` as a user runs it: a child process on a configuration file, writing into a report directory. */
+/**
+ * `npm run capacity` as a user runs it: a child process on a configuration file, writing into a report directory
+ * (what only a process shows: exit codes, no stack trace, nothing in cdktf.out). The estimates that need no
+ * process of their own run the command's function in this one, with its output captured.
+ */
 
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const CDKTF_OUT = path.join(PROJECT_ROOT, "cdktf.out");
@@ -31,16 +36,29 @@ function cdktfOutState(): string {
   return entries.sort().join("\n");
 }
 
-function runCapacity(name: string, config: unknown | string) {
+function runCapacity(name: string, config: unknown | string, how: "process" | "in-process" = "process") {
   const configFile = path.join(workDir, `${name}.yaml`);
   fs.writeFileSync(configFile, typeof config === "string" ? config : stringify(config));
   const reportDir = path.join(workDir, `${name}-report`);
+  const read = (file: string) => (fs.existsSync(path.join(reportDir, file)) ? fs.readFileSync(path.join(reportDir, file), "utf8") : undefined);
+  if (how === "in-process") {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const log = jest.spyOn(console, "log").mockImplementation((...args: unknown[]) => void stdout.push(`${args.join(" ")}\n`));
+    const error = jest.spyOn(console, "error").mockImplementation((...args: unknown[]) => void stderr.push(`${args.join(" ")}\n`));
+    try {
+      const status = runCapacityCommand(configFile, reportDir);
+      return { status, stdout: stdout.join(""), stderr: stderr.join(""), markdown: read("capacity.md"), json: read("capacity.json") };
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+  }
   const run = spawnSync(process.execPath, ["-r", "./scripts/register-ts.js", "scripts/capacity.ts"], {
     cwd: PROJECT_ROOT,
     encoding: "utf8",
     env: { ...process.env, DR_CONFIG: configFile, DR_REPORT_DIR: reportDir },
   });
-  const read = (file: string) => (fs.existsSync(path.join(reportDir, file)) ? fs.readFileSync(path.join(reportDir, file), "utf8") : undefined);
   return { status: run.status, stdout: run.stdout, stderr: run.stderr, markdown: read("capacity.md"), json: read("capacity.json") };
 }
 
@@ -66,7 +84,7 @@ describe("npm run capacity", () => {
 
   test("adjustable quotas over their limit: exit 0, with the request commands", () => {
     // GIVEN two RDS accounts (140 DB snapshots kept in each DR region)
-    const result = runCapacity("rds", generated({ sourceAccounts: 2, regionsPerAccount: 1, rds: true }));
+    const result = runCapacity("rds", generated({ sourceAccounts: 2, regionsPerAccount: 1, rds: true }), "in-process");
     // THEN the command succeeds and prints the increase requests
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("# account 222222222222 (DR)");
@@ -81,6 +99,7 @@ describe("npm run capacity", () => {
     const result = runCapacity(
       "large",
       generated({ sourceAccounts: 1000, regionsPerAccount: 3, sameOrganization: true, ebsMode: "share", backup: true, backupCopyToRegion: true, rds: true }),
+      "in-process",
     );
     // THEN it fails after writing both files, naming the quota and the remedies
     expect(result.status).toBe(1);
