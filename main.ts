@@ -3,7 +3,8 @@ import { formatSynthSummary, listAllStacksAsked, outputWidth } from "./modules/c
 import { ConfigError, loadConfig } from "./modules/config/load-config";
 import { configWarnings } from "./modules/config/review-warnings";
 import { loadIamCatalog } from "./modules/policy-lint/lint-policies";
-import { synthesize, SynthValidationError } from "./stacks/synthesize";
+import { SynthValidationError } from "./stacks/synthesize";
+import { synthesizeInParallel } from "./stacks/synthesize-in-parallel";
 import { disableTokenStackTraces } from "./modules/cdk/toolchain";
 
 /**
@@ -19,7 +20,7 @@ async function main(): Promise<number> {
   try {
     const config = loadConfig(choice.file);
     const underCdktfCli = runByCdktfCli();
-    const result = synthesize(config, outdir, { policyCatalog: await loadIamCatalog(), leaveStaleStacksToCdktfCli: underCdktfCli });
+    const result = await synthesizeInParallel(config, outdir, { policyCatalog: await loadIamCatalog(), leaveStaleStacksToCdktfCli: underCdktfCli });
     const layout = { width: outputWidth(), listAllStacks: listAllStacksAsked(), noticesPrintedByCdktfCli: underCdktfCli };
     console.log(formatSynthSummary(result, choice, outdir, layout).join("\n"));
     for (const warning of configWarnings(config)) console.log(`\nReview: ${warning.path}: ${warning.message}`);
