@@ -12,7 +12,9 @@ import {
   type OfflineRunReport,
   type StackRunResult,
   type SynthesizedApp,
+  type StackJsonHook,
   type TerraformJson,
+  withOneProvider,
 } from "../../modules/offline-terraform/offline-terraform";
 import { EXAMPLE_ACCOUNT_GUARD_VARIABLE } from "../../modules/stack/example-account-guard";
 import { VALIDATED_ESTATES, type ValidatedEstateName } from "./support/validated-estates";
@@ -91,27 +93,29 @@ describeWithTerraform("real terraform, offline", () => {
   const estates = new Map<ValidatedEstateName, SynthesizedApp>();
 
   // Each Terraform command loads the AWS provider's schema, and starts it once per provider configuration: so the
-  // example's stacks are planned together (one plan, which validates them), and every stack only validated — the
-  // generated estates' (support/validated-estates.ts) and one broken on purpose — is validated in one root, each
-  // stack a module (combined-root.ts). Only the guarded stack, whose plan must fail, runs on its own.
+  // example's stacks are planned together with their providers (one plan, which validates them), and every stack
+  // only validated — the generated estates' (support/validated-estates.ts) and one broken on purpose — is validated
+  // in one root, each stack a module on one default provider (withOneProvider). Only the guarded stack, whose plan
+  // must fail, runs on its own.
   beforeAll(() => {
     terraform = new OfflineTerraform();
     example = terraform.synthesize(loadConfig(EXAMPLE));
-    const stacksOf = (app: SynthesizedApp, prefix: string, stacks: readonly string[] = app.stacks): CombinedStack[] =>
-      stacks.map((stack) => ({ name: `${prefix}${stack}`, stackDir: app.stackDir(stack) }));
+    const stacksOf = (app: SynthesizedApp, prefix: string, stacks: readonly string[] = app.stacks, mutate?: StackJsonHook): CombinedStack[] =>
+      stacks.map((stack) => ({ name: `${prefix}${stack}`, stackDir: app.stackDir(stack), mutate }));
     examplePlan = settle(terraform.planTogether(stacksOf(example, "")));
     const estateStacks: CombinedStack[] = [];
     for (const [name, estateOf] of Object.entries(VALIDATED_ESTATES) as [ValidatedEstateName, () => { config: Parameters<OfflineTerraform["synthesize"]>[0]; stacks?: readonly string[] }][]) {
       const estate = estateOf();
       const app = terraform.synthesize(estate.config);
       estates.set(name, app);
-      estateStacks.push(...stacksOf(app, `${name}-`, estate.stacks ?? app.stacks));
+      estateStacks.push(...stacksOf(app, `${name}-`, estate.stacks ?? app.stacks, withOneProvider));
     }
     const brokenKeys: CombinedStack = {
       name: "broken-dr-222222222222",
       stackDir: example.stackDir("dr-222222222222"),
       mutate: (json) => {
         for (const key of Object.values(resources(json, "aws_kms_key"))) key.deletion_window_in_days = 3;
+        return withOneProvider(json);
       },
     };
     validation = settle(
@@ -124,9 +128,11 @@ describeWithTerraform("real terraform, offline", () => {
       terraform.runStack(example.stackDir("source-333333333333"), {
         validate: false, // the plan of the example's stacks validates it
         planText: false,
+        // The guard alone, as synthesized: Terraform checks a root variable's validation before it plans anything,
+        // so the stack's resources (and the provider starts they cost) add nothing to what this proves.
         mutate: (json) => {
           const original = JSON.parse(fs.readFileSync(path.join(example.stackDir("source-333333333333"), "cdk.tf.json"), "utf8")) as TerraformJson;
-          json.variable = { ...json.variable, [EXAMPLE_ACCOUNT_GUARD_VARIABLE]: original.variable[EXAMPLE_ACCOUNT_GUARD_VARIABLE] };
+          return { terraform: json.terraform, variable: { [EXAMPLE_ACCOUNT_GUARD_VARIABLE]: original.variable[EXAMPLE_ACCOUNT_GUARD_VARIABLE] } };
         },
       }),
     );

@@ -80,6 +80,21 @@ export function offlineStackJson(original: TerraformJson): TerraformJson {
 }
 
 /**
+ * For a validation only: the stack without its provider configurations, every resource and data source on the
+ * default `aws` provider (a {@link StackJsonHook}). Validation starts the provider once per configuration, about a
+ * second of CPU each, and checks every resource's arguments against the same schema whichever configuration it
+ * uses. What it no longer checks, the provider blocks and that each resource's alias exists, a plan of the same
+ * kind of stack with its providers does.
+ */
+export function withOneProvider(json: TerraformJson): TerraformJson {
+  delete json.provider;
+  for (const blocks of [json.resource, json.data]) {
+    for (const byName of Object.values(blocks ?? {})) for (const body of Object.values(byName)) delete body.provider;
+  }
+  return json;
+}
+
+/**
  * Copies a synthesized stack directory (assets included, Terraform working files excluded) to `target`
  * and rewrites the copy's `cdk.tf.json` with {@link offlineStackJson}, then `mutate` if given.
  * The synthesized original is only read.

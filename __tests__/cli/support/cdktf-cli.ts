@@ -8,12 +8,11 @@ export const PROJECT_ROOT = path.resolve(__dirname, "..", "..", "..");
 const CDKTF = path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
 export const CLI_TIMEOUT_MS = 300_000;
 
-function cliStarts(): string | undefined {
-  if (!fs.existsSync(CDKTF)) return `${CDKTF} is not installed`;
-  const version = spawnSync(CDKTF, ["--version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" }, timeout: 60_000 });
-  return version.status === 0 ? undefined : `cdktf --version failed: ${version.stderr || version.error?.message}`;
+/** Why the CLI cannot start here (not installed), else undefined: an installed CLI that fails is a test failure. */
+function cliMissing(): string | undefined {
+  return fs.existsSync(CDKTF) ? undefined : `${CDKTF} is not installed`;
 }
-const cannotStart = cliStarts();
+const cannotStart = cliMissing();
 if (cannotStart) console.warn(`NOTICE: the cdktf CLI tests are skipped: ${cannotStart}`);
 export const describeWithCli = cannotStart ? describe.skip : describe;
 
