@@ -11,6 +11,7 @@ import {
   planOfStack,
   summarizePlan,
   type TerraformJson,
+  withOneProvider,
   writeCombinedRoot,
 } from "../../modules/offline-terraform/offline-terraform";
 import { AWS_PROVIDER_VERSION_CONSTRAINT } from "../../modules/stack/snapshot-dr-stack";
@@ -89,6 +90,24 @@ describe("offline copies of synthesized stacks (no terraform needed)", () => {
     } finally {
       fs.rmSync(directory, { recursive: true, force: true });
     }
+  });
+
+  it("puts a stack on the default provider for a validation: no provider block, no resource naming an alias", () => {
+    // GIVEN a stack with an aliased provider, a resource and a data source on it
+    const json: TerraformJson = {
+      ...structuredClone(synthesized),
+      resource: { aws_kms_key: { kms_b: { provider: "aws.us-east-1", deletion_window_in_days: 30 } } },
+      data: { aws_region: { current: { provider: "aws.us-east-1" } } },
+    };
+
+    // WHEN it is put on one provider
+    const one = withOneProvider(json);
+
+    // THEN the provider configurations and the aliases are gone, everything else stays
+    expect(one.provider).toBeUndefined();
+    expect(one.resource).toEqual({ aws_kms_key: { kms_b: { deletion_window_in_days: 30 } } });
+    expect(one.data).toEqual({ aws_region: { current: {} } });
+    expect(one.terraform).toEqual(synthesized.terraform);
   });
 
   it("counts a plan's changes as Terraform's Plan line does", () => {
