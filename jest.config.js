@@ -11,6 +11,7 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "\\.slow\\.test\\.ts$"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
+  testSequencer: "<rootDir>/__tests__/support/sequencer.js",
   testTimeout: 60000,
   maxWorkers: 2,
   workerIdleMemoryLimit: "1GB",
