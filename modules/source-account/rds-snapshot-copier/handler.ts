@@ -1,12 +1,8 @@
 import { RDSClient, type Tag } from "@aws-sdk/client-rds";
 import {
-  ACCOUNT_ID,
   DATABASE_RESOURCE_TYPE,
-  KMS_KEY_ARN,
-  POSITIVE_INTEGER,
   SNAPSHOT_RESOURCE_TYPE,
   formatRdsArn,
-  identifierPrefixProblem,
   parseRdsArn,
   snapshotIdentifier,
   tagValueOf,
@@ -16,7 +12,7 @@ import { HANDLED_EVENT_IDS } from "./rds-event-ids";
 import { ALREADY_EXISTS, KIND_LABEL, RdsSnapshotApi, tagValue, type RdsSnapshot } from "./rds-snapshot-api";
 import { createRetrying, defaultSleep, describeError, errorCode, errorMessage, hasErrorCode } from "../../lambda/runtime/retry";
 import { RDS_RETRYABLE_ERRORS } from "./rds-retryable-errors";
-import { settingsReader } from "../../lambda/runtime/settings";
+import { readSettings, type Settings } from "./settings";
 import type { EventBridgeEvent } from "../../lambda/runtime/eventbridge-event";
 
 /**
@@ -56,6 +52,7 @@ import type { EventBridgeEvent } from "../../lambda/runtime/eventbridge-event";
 // ---------------------------------------------------------------------------------------------------------
 
 export type { EventBridgeEvent } from "../../lambda/runtime/eventbridge-event";
+export { PROVENANCE_TAG_KEYS, readSettings, type Settings } from "./settings";
 
 /** The detail of `RDS DB Snapshot Event` and `RDS DB Cluster Snapshot Event` (source `aws.rds`). */
 export interface RdsEventDetail {
@@ -108,79 +105,6 @@ export type SnapshotOutcome =
 export type HandlerResult =
   | SnapshotOutcome
   | { readonly action: "hourly"; readonly shared: number; readonly deleted: number; readonly kept: number };
-
-// ---------------------------------------------------------------------------------------------------------
-// Settings
-// ---------------------------------------------------------------------------------------------------------
-
-export interface Settings {
-  readonly drAccountId: string;
-  readonly sourceAccountId: string;
-  /** Key ARN of this account's customer managed key for transit copies, in this region. */
-  readonly rdsKmsKeyArn: string;
-  readonly selectionTagKey: string;
-  readonly selectionTagValue: string;
-  readonly transitTagKey: string;
-  readonly transitTagValue: string;
-  readonly transitRetentionHours: number;
-  readonly transitPrefix: string;
-}
-
-/** Tags the copier writes itself; the transit marker must not collide with them. */
-export const PROVENANCE_TAG_KEYS = ["SourceAccount", "SourceSnapshotArn", "SourceKmsKeyId", "SourceDBIdentifier"];
-
-/** Reads and validates the configuration; reports every bad variable at once so one deploy fixes them all. */
-export function readSettings(env: NodeJS.ProcessEnv): Settings {
-  const { problems, read } = settingsReader(env);
-
-  const drAccountId = read("DR_ACCOUNT_ID", ACCOUNT_ID, "a 12-digit AWS account id");
-  const sourceAccountId = read("SOURCE_ACCOUNT_ID", ACCOUNT_ID, "a 12-digit AWS account id");
-  const rdsKmsKeyArn = read(
-    "RDS_KMS_KEY_ARN",
-    KMS_KEY_ARN,
-    "a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>), not an alias: RDS reports a snapshot's key as its key ARN",
-  );
-  const selectionTagKey = read("SELECTION_TAG_KEY", undefined, "");
-  const selectionTagValue = read("SELECTION_TAG_VALUE", undefined, "");
-  const transitTagKey = read("TRANSIT_TAG_KEY", undefined, "");
-  const transitTagValue = read("TRANSIT_TAG_VALUE", undefined, "");
-  const retention = read("TRANSIT_RETENTION_HOURS", POSITIVE_INTEGER, "a positive integer");
-  const transitPrefix = read("TRANSIT_PREFIX", undefined, "");
-
-  const key = KMS_KEY_ARN.exec(rdsKmsKeyArn);
-  if (key && ACCOUNT_ID.test(sourceAccountId) && key[3] !== sourceAccountId) {
-    problems.push(`RDS_KMS_KEY_ARN must be in SOURCE_ACCOUNT_ID ${sourceAccountId}, got account ${key[3]}`);
-  }
-  if (key && env.AWS_REGION && key[2] !== env.AWS_REGION) {
-    problems.push(`RDS_KMS_KEY_ARN must be in this region ${env.AWS_REGION}, got region ${key[2]}`);
-  }
-  if (drAccountId !== "" && drAccountId === sourceAccountId) {
-    problems.push("DR_ACCOUNT_ID must differ from SOURCE_ACCOUNT_ID");
-  }
-  // CopyTags copies the selection tag onto the transit copy; with the same key the two tags would collide.
-  if (transitTagKey !== "" && transitTagKey === selectionTagKey) {
-    problems.push("TRANSIT_TAG_KEY must differ from SELECTION_TAG_KEY");
-  }
-  if (PROVENANCE_TAG_KEYS.includes(transitTagKey)) {
-    problems.push(`TRANSIT_TAG_KEY must not be one of ${PROVENANCE_TAG_KEYS.join(", ")}`);
-  }
-  if (/^(aws|rds):/i.test(transitTagKey)) problems.push("TRANSIT_TAG_KEY must not start with aws: or rds: (reserved)");
-  const prefixProblem = transitPrefix === "" ? undefined : identifierPrefixProblem(transitPrefix);
-  if (prefixProblem) problems.push(`TRANSIT_PREFIX must be ${prefixProblem}, got ${JSON.stringify(transitPrefix)}`);
-
-  if (problems.length > 0) throw new Error(`Invalid RDS snapshot copier configuration: ${problems.join("; ")}`);
-  return {
-    drAccountId,
-    sourceAccountId,
-    rdsKmsKeyArn,
-    selectionTagKey,
-    selectionTagValue,
-    transitTagKey,
-    transitTagValue,
-    transitRetentionHours: Number(retention),
-    transitPrefix,
-  };
-}
 
 /** The transit copy's identifier: `<TRANSIT_PREFIX><sanitized source id>`, hashed when lossy or too long. */
 export function transitCopyIdentifier(transitPrefix: string, sourceIdentifier: string, kind: SnapshotKind): string {
