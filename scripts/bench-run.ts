@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseConfig } from "../modules/config/load-config";
 import { loadIamCatalog } from "../modules/policy-lint/lint-policies";
+import { processUsage } from "../stacks/synthesize";
 import { synthesizeInParallel } from "../stacks/synthesize-in-parallel";
 import { disableTokenStackTraces } from "../modules/cdk/toolchain";
 import { stringify } from "yaml";
@@ -56,20 +57,14 @@ async function run(sourceAccounts: number, outdir: string, flows: string): Promi
       bytes,
       synthMs,
       // The parts a parallel synthesis ran elsewhere count too: their peaks added (they run at once), their CPU.
-      peakRssMiB: process.resourceUsage().maxRSS / 1024 + sum(result.otherProcesses?.map((usage) => usage.peakRssMiB)),
-      cpuMs: cpuMilliseconds() + sum(result.otherProcesses?.map((usage) => usage.cpuMs)),
+      peakRssMiB: processUsage().peakRssMiB + sum(result.otherProcesses?.map((usage) => usage.peakRssMiB)),
+      cpuMs: processUsage().cpuMs + sum(result.otherProcesses?.map((usage) => usage.cpuMs)),
       processes: 1 + (result.otherProcesses?.length ?? 0),
     }),
   );
 }
 
 const sum = (values: readonly number[] | undefined) => (values ?? []).reduce((total, value) => total + value, 0);
-
-/** CPU time of this process so far (user and system): close to the wall time an idle machine would show. */
-function cpuMilliseconds(): number {
-  const usage = process.resourceUsage();
-  return (usage.userCPUTime + usage.systemCPUTime) / 1000;
-}
 
 /** `npm run capacity` on the `same-org` estate: its YAML written into outdir, the report next to it. */
 function runCapacityBench(sourceAccounts: number, outdir: string): void {
@@ -89,7 +84,7 @@ function runCapacityBench(sourceAccounts: number, outdir: string): void {
   const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
   const rows = (JSON.parse(fs.readFileSync(path.join(path.dirname(outdir), "report", "capacity.json"), "utf8")) as { rows: unknown[] }).rows.length;
   const bytes = fs.statSync(path.join(path.dirname(outdir), "report", "capacity.json")).size;
-  console.log(JSON.stringify({ sourceAccounts, flows: "capacity", stacks: 0, resources: rows, bytes, synthMs, peakRssMiB: process.resourceUsage().maxRSS / 1024, cpuMs: cpuMilliseconds() }));
+  console.log(JSON.stringify({ sourceAccounts, flows: "capacity", stacks: 0, resources: rows, bytes, synthMs, ...processUsage() }));
 }
 
 void run(Number(process.argv[2]), process.argv[3], process.argv[4] ?? "reencrypt");
