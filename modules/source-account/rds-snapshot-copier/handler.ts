@@ -13,7 +13,7 @@ import { ALREADY_EXISTS, KIND_LABEL, RdsSnapshotApi, tagValue, type RdsSnapshot 
 import { createRetrying, defaultSleep, describeError, errorCode, errorMessage, hasErrorCode } from "../../lambda/runtime/retry";
 import { RDS_RETRYABLE_ERRORS } from "./rds-retryable-errors";
 import { readSettings, type Settings } from "./settings";
-import type { EventBridgeEvent } from "../../lambda/runtime/eventbridge-event";
+import type { RdsEventDetail, RdsSnapshotCopierEvent } from "./rds-events";
 
 /**
  * RDS snapshot copier of a source account and region.
@@ -47,32 +47,9 @@ import type { EventBridgeEvent } from "../../lambda/runtime/eventbridge-event";
  * skipped with a reason; an event of another source or detail type is an error.
  */
 
-// ---------------------------------------------------------------------------------------------------------
-// Events (no @types/aws-lambda in this project)
-// ---------------------------------------------------------------------------------------------------------
-
 export type { EventBridgeEvent } from "../../lambda/runtime/eventbridge-event";
 export { PROVENANCE_TAG_KEYS, readSettings, type Settings } from "./settings";
-
-/** The detail of `RDS DB Snapshot Event` and `RDS DB Cluster Snapshot Event` (source `aws.rds`). */
-export interface RdsEventDetail {
-  readonly EventCategories?: readonly string[];
-  /** `SNAPSHOT` or `CLUSTER_SNAPSHOT`. */
-  readonly SourceType: string;
-  /** `arn:aws:rds:<region>:<account>:snapshot:<id>` / `...:cluster-snapshot:<id>`. */
-  readonly SourceArn?: string;
-  /** The snapshot identifier; automated ones start with `rds:`. */
-  readonly SourceIdentifier?: string;
-  readonly Date?: string;
-  readonly Message?: string;
-  /** `RDS-EVENT-0042` (a documentation URL ending in `#RDS-EVENT-0042` is accepted too). */
-  readonly EventID?: string;
-}
-
-export type RdsDbSnapshotEvent = EventBridgeEvent<"RDS DB Snapshot Event", RdsEventDetail>;
-export type RdsDbClusterSnapshotEvent = EventBridgeEvent<"RDS DB Cluster Snapshot Event", RdsEventDetail>;
-export type ScheduledEvent = EventBridgeEvent<"Scheduled Event", Record<string, unknown>>;
-export type RdsSnapshotCopierEvent = RdsDbSnapshotEvent | RdsDbClusterSnapshotEvent | ScheduledEvent;
+export type { RdsDbClusterSnapshotEvent, RdsDbSnapshotEvent, RdsEventDetail, RdsSnapshotCopierEvent, ScheduledEvent } from "./rds-events";
 
 export { HANDLED_EVENT_IDS };
 const AUTOMATED_SNAPSHOT_EVENT_IDS = new Set(["RDS-EVENT-0091", "RDS-EVENT-0169"]);
