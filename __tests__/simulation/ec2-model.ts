@@ -12,6 +12,9 @@ import { between, MINUTE, type SimClock } from "./sim-clock";
  *   under the same key; otherwise it is a full copy and slow;
  * - a share of all calls is throttled (`RequestLimitExceeded`);
  * - deleting a snapshot that a copy in progress reads fails that copy.
+ *
+ * One model can hold many accounts; the estate simulation gives each source account a model of its own and the DR
+ * account another, which adopts the snapshots shared with it (the ids carry the model's prefix, so they stay unique).
  */
 
 export const COPY_QUOTA_PER_REGION = 20;
@@ -39,6 +42,8 @@ export interface SimSnapshot {
   /** For a copy: the snapshot it reads while pending. */
   readonly copiedFrom?: string;
   incremental?: boolean;
+  /** When it was deleted, if it was. */
+  deletedAt?: number;
 }
 
 /** What EBS tells an account through EventBridge, and a share seen by the account shared with. */
@@ -54,6 +59,8 @@ export interface Ec2ModelOptions {
   /** Share of API calls answered with `RequestLimitExceeded`. */
   readonly throttleShare: number;
   readonly notify: (notification: Ec2Notification) => void;
+  /** Hex digits that start every snapshot id of this model, so that ids from several models never collide. @default "" */
+  readonly idPrefix?: string;
 }
 
 const operationOf = (command: unknown): string =>
@@ -129,6 +136,13 @@ export class Ec2Model {
     return created;
   }
 
+  /** A snapshot of another model's account, shared with an account of this one: it can be copied until it is deleted. */
+  adopt(snapshot: SimSnapshot): void {
+    this.byId.set(snapshot.id, snapshot);
+    this.accountSnapshots(snapshot.ownerId, snapshot.region).add(snapshot);
+    if (snapshot.state === "completed") this.countCompleted(snapshot, 1);
+  }
+
   /** Starts a copy into `accountId`'s `region` (the caller's own region); the quota and incremental rules apply. */
   startCopy(accountId: string, region: string, source: SimSnapshot, kmsKeyId: string, description: string, tags: Tag[]): SimSnapshot {
     const destination = this.accountSnapshots(accountId, region);
@@ -172,12 +186,14 @@ export class Ec2Model {
       snapshot.state = "error";
     }
     if (snapshot.state === "completed") this.countCompleted(snapshot, -1);
+    snapshot.deletedAt = this.options.clock.now();
     this.byId.delete(id);
     home.delete(snapshot);
   }
 
   private add(fields: Omit<SimSnapshot, "id" | "sharedWith" | "startTime"> & { sharedWith?: undefined }): SimSnapshot {
-    const id = `snap-${(this.nextId++).toString(16).padStart(17, "0")}`;
+    const prefix = this.options.idPrefix ?? "";
+    const id = `snap-${prefix}${(this.nextId++).toString(16).padStart(17 - prefix.length, "0")}`;
     const snapshot: SimSnapshot = { ...fields, id, startTime: this.options.clock.now(), sharedWith: new Set() };
     this.byId.set(id, snapshot);
     this.accountSnapshots(fields.ownerId, fields.region).add(snapshot);
