@@ -85,14 +85,16 @@ function queryKey(input: DescribeSnapshotsCommandInput): string {
   return key;
 }
 
-/** DescribeSnapshots' RestorableByUserIds and the filters the copiers use (status, tag:<key>), as one test. */
+/** DescribeSnapshots' RestorableByUserIds and the filters the copiers use (status, tag:<key>, tag-key), as one test. */
 export function snapshotMatcher(input: DescribeSnapshotsCommandInput): (snapshot: SimSnapshot) => boolean {
   const restorableBy = input.RestorableByUserIds;
   const states: (readonly string[])[] = [];
   const tags: { readonly key: string; readonly values: readonly string[] }[] = [];
+  const tagKeys: (readonly string[])[] = [];
   for (const filter of input.Filters ?? []) {
     const values = filter.Values ?? [];
     if (filter.Name === "status") states.push(values);
+    else if (filter.Name === "tag-key") tagKeys.push(values);
     else if (filter.Name?.startsWith("tag:")) tags.push({ key: filter.Name.slice(4), values });
     else throw new Error(`The model does not filter on ${filter.Name}`);
   }
@@ -101,6 +103,7 @@ export function snapshotMatcher(input: DescribeSnapshotsCommandInput): (snapshot
     if (restorableBy && !restorableBy.some((user) => snapshot.sharedWith.has(user))) return false;
     for (const values of states) if (!values.includes(snapshot.state)) return false;
     for (const { key, values } of tags) if (!hasTag(snapshot.tags, key, values)) return false;
+    for (const keys of tagKeys) if (!snapshot.tags.some((tag) => keys.includes(tag.Key ?? ""))) return false;
     return true;
   };
 }

@@ -19,8 +19,11 @@ const BASE: EstateOptions = {
 
 describe("simulation: one source account with 60 volumes (three times the concurrent copy quota)", () => {
   test("the copier never exceeds 20 copies in flight, defers the rest, and still delivers every snapshot", async () => {
+    // GIVEN the 60 volumes snapshot within five minutes of each other, every day
+    const burst = { ...BASE, windowMinutes: 5 };
+
     // WHEN three days run
-    const run = await simulateEstate(BASE);
+    const run = await simulateEstate(burst);
 
     // THEN
     const days = run.sourceSnapshots.filter((snapshot) => snapshot.time.getTime() < run.start.getTime() + 3 * DAY);

@@ -103,7 +103,7 @@ export interface Inventory {
   readonly sharedIds?: readonly string[];
 }
 
-/** Answers the copier's three listings (selected, transit copies, shared with the DR account) and lookups by id. */
+/** Answers the copier's two listings (selected snapshots and transit copies by tag key; transit copies shared with the DR account) and lookups by id. */
 type Ec2Mock = ReturnType<typeof mockEc2>;
 const mockEc2 = (client: EC2Client) => mockClient(client);
 
@@ -112,9 +112,10 @@ export function givenInventory(ec2Mock: Ec2Mock, inventory: Inventory): void {
   ec2Mock.on(DescribeSnapshotsCommand).callsFake((input: DescribeSnapshotsCommandInput) => {
     if (input.SnapshotIds) return { Snapshots: transit.filter((copy) => input.SnapshotIds!.includes(copy.SnapshotId!)) };
     if (input.RestorableByUserIds) return { Snapshots: transit.filter((copy) => inventory.sharedIds?.includes(copy.SnapshotId!)) };
-    const tagFilter = input.Filters?.find((filter) => filter.Name?.startsWith("tag:"));
-    if (tagFilter?.Name === `tag:${TRANSIT_TAG.Key}`) return { Snapshots: transit };
-    if (tagFilter?.Name === `tag:${SELECTION_TAG.Key}`) return { Snapshots: inventory.selected ?? [] };
+    const [filter, ...others] = input.Filters ?? [];
+    if (others.length === 0 && filter?.Name === "tag-key" && filter.Values?.join() === `${SELECTION_TAG.Key},${TRANSIT_TAG.Key}`) {
+      return { Snapshots: [...(inventory.selected ?? []), ...transit] };
+    }
     throw new Error(`unexpected DescribeSnapshots ${JSON.stringify(input)}`);
   });
 }

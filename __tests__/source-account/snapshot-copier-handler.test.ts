@@ -162,6 +162,27 @@ describe("snapshot copier handler: reconciliation", () => {
       // THEN
       expect(copiedSources()).toEqual([]);
     });
+
+    test("lists in two calls, and copies only completed snapshots whose selection tag has the selection value", async () => {
+      // GIVEN the tag-key listing also returns a pending snapshot and one tagged with another value
+      givenInventory(ec2Mock, {
+        selected: [
+          selectedSnapshot("snap-0a01", 3, { VolumeId: "vol-0001" }),
+          selectedSnapshot("snap-0a02", 3, { VolumeId: "vol-0002", State: "pending" }),
+          selectedSnapshot("snap-0a03", 3, { VolumeId: "vol-0003", Tags: [{ Key: "sdr:dr-selected", Value: "false" }] }),
+        ],
+      });
+
+      // WHEN
+      await handle(scheduledEvent);
+
+      // THEN
+      expect(copiedSources()).toEqual(["snap-0a01"]);
+      expect(ec2Mock.commandCalls(DescribeSnapshotsCommand).map((call) => call.args[0].input)).toEqual([
+        { OwnerIds: ["self"], Filters: [{ Name: "tag-key", Values: ["sdr:dr-selected", "sdr:transit-copy"] }] },
+        { OwnerIds: ["self"], RestorableByUserIds: [DR_ACCOUNT], Filters: [{ Name: "tag:sdr:transit-copy", Values: ["true"] }] },
+      ]);
+    });
   });
 
   describe("shares", () => {
@@ -399,7 +420,7 @@ describe("snapshot copier handler: reconciliation", () => {
       ec2Mock
         .on(DescribeSnapshotsCommand)
         .resolves({ Snapshots: [] })
-        .on(DescribeSnapshotsCommand, { Filters: [{ Name: "tag:sdr:dr-selected", Values: ["true"] }, { Name: "status", Values: ["completed"] }], NextToken: undefined })
+        .on(DescribeSnapshotsCommand, { Filters: [{ Name: "tag-key", Values: ["sdr:dr-selected", "sdr:transit-copy"] }], NextToken: undefined })
         .resolves({ Snapshots: [selectedSnapshot("snap-0a01", 3, { VolumeId: "vol-0001" })], NextToken: "page-2" })
         .on(DescribeSnapshotsCommand, { NextToken: "page-2" })
         .resolves({ Snapshots: [selectedSnapshot("snap-0a02", 3, { VolumeId: "vol-0002" })] });

@@ -100,21 +100,21 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   }
   const isTransitCopy = (snapshot: Snapshot) => hasTag(snapshot, settings.transitTagKey, settings.transitTagValue);
 
-  // 1. What exists. Without a complete picture nothing is decided: a throttled listing defers the whole run.
-  let selected: Snapshot[];
-  let transitCopies: Snapshot[];
+  // 1. What exists, in two listings. Without a complete picture nothing is decided: a throttled listing defers the run.
+  const selected: Snapshot[] = [];
+  const transitCopies: Snapshot[] = [];
   let shared: Snapshot[];
   try {
     const self = { OwnerIds: ["self"] };
-    const selection = { Name: `tag:${settings.selectionTagKey}`, Values: [settings.selectionTagValue] };
-    selected = (await listAll({ ...self, Filters: [selection, { Name: "status", Values: ["completed"] }] })).filter(
-      (snapshot) =>
-        snapshot.OwnerId === settings.sourceAccountId &&
-        snapshot.State === "completed" &&
-        // A transit copy may inherit the selection tag; copying it again would loop.
-        !isTransitCopy(snapshot),
-    );
-    transitCopies = (await listAll({ ...self, Filters: [transitFilter] })).filter((copy) => copy.OwnerId === settings.sourceAccountId && isTransitCopy(copy));
+    // The selected snapshots and the transit copies at once: `tag-key` matches a key whatever its value, and a
+    // filter's values are ORed (EC2 API Reference, DescribeSnapshots and Filter); the values are checked here.
+    const tagKeys = [...new Set([settings.selectionTagKey, settings.transitTagKey])];
+    for (const snapshot of await listAll({ ...self, Filters: [{ Name: "tag-key", Values: tagKeys }] })) {
+      if (snapshot.OwnerId !== settings.sourceAccountId) continue;
+      // A transit copy may inherit the selection tag; copying it again would loop.
+      if (isTransitCopy(snapshot)) transitCopies.push(snapshot);
+      else if (snapshot.State === "completed" && hasTag(snapshot, settings.selectionTagKey, settings.selectionTagValue)) selected.push(snapshot);
+    }
     // DescribeSnapshots RestorableByUserIds: only snapshots the DR account may create volumes from.
     shared = await listAll({ ...self, RestorableByUserIds: [settings.drAccountId], Filters: [transitFilter] });
   } catch (error) {

@@ -62,6 +62,10 @@ export function planReconciliation(input: ReconciliationInput): ReconciliationPl
   const newestCompleted = new Map<string, number>();
   let selectedById: Map<string | undefined, Snapshot> | undefined; // only for copies without the start-time tag
   let copiesInFlight = 0;
+  // Locals, not the imported names: compiled to CommonJS, each read of those is a property getter call.
+  const volumeTag = SOURCE_VOLUME_ID_TAG;
+  const sourceIdTag = SOURCE_SNAPSHOT_ID_TAG;
+  const startTimeTag = SOURCE_START_TIME_TAG;
 
   for (let index = 0; index < count; index++) {
     const copy = copies[index];
@@ -70,9 +74,9 @@ export function planReconciliation(input: ReconciliationInput): ReconciliationPl
     let sourceStart: string | undefined;
     // "For each resource, each tag key must be unique, and each tag key can have only one value" (AWS tag restrictions).
     for (const entry of copy.Tags ?? []) {
-      if (entry.Key === SOURCE_VOLUME_ID_TAG) volume = entry.Value;
-      else if (entry.Key === SOURCE_SNAPSHOT_ID_TAG) sourceId = entry.Value;
-      else if (entry.Key === SOURCE_START_TIME_TAG) sourceStart = entry.Value;
+      if (entry.Key === volumeTag) volume = entry.Value;
+      else if (entry.Key === sourceIdTag) sourceId = entry.Value;
+      else if (entry.Key === startTimeTag) sourceStart = entry.Value;
     }
     let sourceTime = time(sourceStart);
     if (Number.isNaN(sourceTime)) {
