@@ -3,7 +3,8 @@ import { staleSources } from "../../modules/dr-account/freshness-check/stale-sou
 import { recoveryPointObjectives } from "../../modules/monitoring/recovery-point-objectives";
 import { generateConfig } from "../../scripts/generate-config";
 import type { DrCopyRecord } from "./dr-copy-policy-model";
-import { DAILY_ESTATE, simulateEstate, type EstateOptions, type EstateRun } from "./estate-simulation";
+import { simulateEstateInOwnProcess } from "./estate-in-own-process";
+import { DAILY_ESTATE, type EstateOptions, type EstateRun } from "./estate-simulation";
 import { maxRecoveryPointAgeHours, undeliveredSnapshots } from "./recovery-points";
 import { DAY, HOUR } from "./sim-clock";
 
@@ -46,9 +47,9 @@ describe("simulation: a week of 1,000 source accounts × 5 volumes", () => {
   const ebsCopies = (copies: readonly DrCopyRecord[]) =>
     copies.map((copy) => ({ account: copy.sourceAccountId, region: copy.sourceRegion, flow: "ebs" as const, createdAt: copy.recoveryPoint }));
 
-  // About 270,000 handler invocations.
+  // About 270,000 handler invocations, in a process of its own (see estate-in-own-process.ts).
   beforeAll(async () => {
-    run = await simulateEstate(ESTATE);
+    run = await simulateEstateInOwnProcess(ESTATE);
     silent = run.accountIds[SILENT.accountIndex];
   }, 300_000);
 
