@@ -12,6 +12,11 @@ export interface EstateOptions {
   /** The lifecycle policy's start, minutes after midnight UTC; snapshots start within `windowMinutes` of it. */
   readonly scheduleMinuteOfDay: number;
   readonly windowMinutes: number;
+  /**
+   * `capacity.staggerWindowMinutes`: each account's schedule starts later by its offset within this window, as the
+   * source stacks set it (modules/capacity/schedule-stagger.ts). 0: every account at the same time.
+   */
+  readonly staggerWindowMinutes: number;
   readonly retainCount: number;
   readonly transitRetentionHours: number;
   readonly durations: CopyDurations;
@@ -33,12 +38,13 @@ export interface SourceSnapshotRecord {
   readonly time: Date;
 }
 
-/** The configuration's defaults (daily at 03:00, 7 kept, 48 h transit retention) and a rough world: 10 % of calls throttled, 2 % of events lost, 2 % twice. */
+/** The configuration's defaults (daily at 03:00, staggered over 4 hours, 7 kept, 48 h transit retention) and a rough world: 10 % of calls throttled, 2 % of events lost, 2 % twice. */
 export const DAILY_ESTATE: Omit<EstateOptions, "accounts" | "volumesPerAccount" | "days" | "durations" | "seed"> = {
   drainHours: 24,
   region: "eu-west-1",
   scheduleMinuteOfDay: 3 * 60,
   windowMinutes: 60,
+  staggerWindowMinutes: 240,
   retainCount: 7,
   transitRetentionHours: 48,
   throttleShare: 0.1,

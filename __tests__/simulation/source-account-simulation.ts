@@ -1,4 +1,5 @@
 import type { Tag } from "@aws-sdk/client-ec2";
+import { staggerOffsetMinutes } from "../../modules/capacity/schedule-stagger";
 import type { TransitCopyContract } from "../../modules/config/naming";
 import {
   createHandler,
@@ -11,7 +12,7 @@ import { between, DAY, HOUR, MINUTE, seededRandom, SimClock } from "./sim-clock"
 
 /**
  * One source account's days in the estate simulation: its lifecycle policy snapshots the tagged volumes daily
- * within the schedule's window (the oldest beyond `retainCount` deleted), and its REAL snapshot copier handler
+ * within the schedule's window, at the account's staggered start (the oldest beyond `retainCount` deleted), and its REAL snapshot copier handler
  * runs on the EBS events (some lost, some twice, each a little late, as EventBridge may deliver them) and on its
  * hourly schedule, with Lambda's two asynchronous retries and then a dead-letter queue. The account has its own
  * model of EC2: its own 20-copy quota, its own throttling.
@@ -62,6 +63,8 @@ export async function simulateSourceAccount(estate: SourceEstate, accountIndex: 
   const sourceKey = sourceKeyOf(accountId, region);
   const random = seededRandom(accountSeed(options.seed, accountIndex));
   const clock = new SimClock(new Date(estate.start));
+  // The account's schedule: the policy's time plus the account's stagger offset, as its source stack sets it.
+  const scheduleMinute = options.scheduleMinuteOfDay + staggerOffsetMinutes(accountId, options.staggerWindowMinutes);
   // One tag list for every source snapshot: the model never changes tags, and the copier reads it on every run.
   const selectionTags: Tag[] = [{ Key: contract.selectionTagKey, Value: contract.selectionTagValue }];
   const shares: { at: number; snapshot: SimSnapshot }[] = [];
@@ -133,7 +136,7 @@ export async function simulateSourceAccount(estate: SourceEstate, accountIndex: 
   const volumes: { volumeId: string; lastSnapshotAt: number; snapshots: SimSnapshot[] }[] = [];
   for (let v = 0; v < options.volumesPerAccount; v++) {
     const volumeId = `vol-${(accountIndex * options.volumesPerAccount + v).toString(16).padStart(17, "0")}`;
-    const taken = estate.start - DAY + options.scheduleMinuteOfDay * MINUTE + random() * options.windowMinutes * MINUTE;
+    const taken = estate.start - DAY + scheduleMinute * MINUTE + random() * options.windowMinutes * MINUTE;
     const source = ec2.seed({ ownerId: accountId, region, lineage: volumeId, volumeId, kmsKeyId: sourceKey, description: "Created by DLM", tags: selectionTags, state: "completed", startTime: taken });
     const transitTags: Tag[] = [
       { Key: "SourceAccount", Value: accountId },
@@ -154,7 +157,7 @@ export async function simulateSourceAccount(estate: SourceEstate, accountIndex: 
   // Each day's snapshot is scheduled when the previous one is taken: the clock's queue holds a day, not the run.
   const snapshotDay = (volume: (typeof volumes)[number], day: number) => {
     if (day >= lastDay) return;
-    const at = estate.start + day * DAY + options.scheduleMinuteOfDay * MINUTE + random() * options.windowMinutes * MINUTE;
+    const at = estate.start + day * DAY + scheduleMinute * MINUTE + random() * options.windowMinutes * MINUTE;
     if (at >= stopAt) return;
     clock.at(at, () => {
       const snapshot = ec2.createSnapshot(accountId, region, volume.volumeId, sourceKey, selectionTags);
