@@ -45,15 +45,18 @@ describe("simulation: a source that stops sending", () => {
     // AND the objective a configuration with this daily schedule gets by default (the interval + a copy margin)
     const rpoHours = recoveryPointObjectives(parseConfig(generateConfig({ sourceAccounts: 1 })));
 
-    // WHEN the freshness check's own decision runs over the DR account's copies at the end of the run
+    // WHEN the freshness check's own decision runs over the DR account's copies at the end of the run, each aged
+    // from its StartTime as the check reads it (freshness-check/dr-copies.ts)
     const expected = run.accountIds.map((account) => ({ account, region: run.region, flow: "ebs" as const }));
-    const copies = run.drCopies().map((copy) => ({ account: copy.sourceAccountId, region: copy.sourceRegion, flow: "ebs" as const, createdAt: copy.recoveryPoint }));
+    const copies = run.drCopies().map((copy) => ({ account: copy.sourceAccountId, region: copy.sourceRegion, flow: "ebs" as const, createdAt: copy.creationTime }));
     const stale = staleSources(expected, copies, run.end, rpoHours);
 
     // THEN only the silent source is stale, its newest copy from before it stopped
     expect(stale.map((source) => `${source.account}/${source.region}`)).toEqual([`${silent}/eu-west-1`]);
     expect(stale[0]).toEqual(expect.objectContaining({ flow: "ebs", reason: "too-old", rpoHours: rpoHours.ebs }));
-    expect(new Date(stale[0].newestCopyAt!).getTime()).toBeLessThanOrEqual(run.start.getTime() + 30 * 60 * 60 * 1000);
+    const newest = run.drCopies().filter((copy) => copy.sourceAccountId === silent).reduce((a, b) => (b.creationTime > a.creationTime ? b : a));
+    expect(stale[0].newestCopyAt).toBe(newest.creationTime.toISOString());
+    expect(newest.recoveryPoint.getTime()).toBeLessThanOrEqual(run.start.getTime() + 30 * 60 * 60 * 1000);
     // AND every other source has a copy within the objective
     expect(new Set(copies.map((copy) => copy.account)).size).toBe(20);
   }, 300_000);

@@ -45,8 +45,9 @@ const RPO_HOURS = recoveryPointObjectives(parseConfig(generateConfig({ sourceAcc
 describe("simulation: a week of 1,000 source accounts × 5 volumes", () => {
   let run: EstateRun;
   let silent: string;
+  // As the freshness check sees a DR copy: aged from its StartTime, when DLM started it (freshness-check/dr-copies.ts).
   const ebsCopies = (copies: readonly DrCopyRecord[]) =>
-    copies.map((copy) => ({ account: copy.sourceAccountId, region: copy.sourceRegion, flow: "ebs" as const, createdAt: copy.recoveryPoint }));
+    copies.map((copy) => ({ account: copy.sourceAccountId, region: copy.sourceRegion, flow: "ebs" as const, createdAt: copy.creationTime }));
 
   // About 270,000 handler invocations, in a process of its own (see estate-in-own-process.ts).
   beforeAll(async () => {
@@ -82,7 +83,7 @@ describe("simulation: a week of 1,000 source accounts × 5 volumes", () => {
   test("the DR account's freshness check reports no source until the silent one's objective runs out, then exactly that one", () => {
     // GIVEN every source the DR account expects, and the silent source's newest recovery point
     const expected = run.accountIds.map((account) => ({ account, region: run.region, flow: "ebs" as const }));
-    const lastHeard = Math.max(...run.drCopies().filter((copy) => copy.sourceAccountId === silent).map((copy) => copy.recoveryPoint.getTime()));
+    const lastHeard = Math.max(...run.drCopies().filter((copy) => copy.sourceAccountId === silent).map((copy) => copy.creationTime.getTime()));
     const landedBy = (time: number) => ebsCopies(run.drCopies().filter((copy) => copy.completionTime.getTime() <= time));
     const justBefore = lastHeard + RPO_HOURS.ebs * HOUR - HOUR;
 
