@@ -157,7 +157,7 @@ describe("the monitoring of every flow, synthesized", () => {
     ]);
   });
 
-  test("the DR account's tamper rules watch the keys, DLM policies, vaults, Recycle Bin rules and snapshot locks in every region", () => {
+  test("the DR account's tamper rules watch the keys, DLM policies, vaults, Recycle Bin rules, snapshot locks, alarms, alarm topic and trail in every region", () => {
     const dr = stacks.find((stack) => stack.name.startsWith("dr-"))!.json as Json;
     const regions = new Set(resources(dr, "aws_kms_key").map((key) => key.provider));
     const targets = resources(dr, "aws_cloudwatch_event_target");
@@ -165,7 +165,7 @@ describe("the monitoring of every flow, synthesized", () => {
       const rules = resources(dr, "aws_cloudwatch_event_rule").filter((rule) => rule.provider === provider && rule.event_pattern);
       const watched = rules.map((rule) => JSON.parse(rule.event_pattern)).filter((p) => p["detail-type"]?.[0] === "AWS API Call via CloudTrail");
       expect(watched.flatMap((p) => p.detail.eventName).sort()).toEqual(Object.values(TAMPER_EVENTS).flatMap((e) => e.eventNames).sort());
-      expect(watched.map((p) => p.source[0]).sort()).toEqual(["aws.backup", "aws.dlm", "aws.ec2", "aws.kms", "aws.rbin"]);
+      expect(watched.map((p) => p.source[0]).sort()).toEqual(["aws.backup", "aws.cloudtrail", "aws.dlm", "aws.ec2", "aws.kms", "aws.monitoring", "aws.rbin", "aws.sns"]);
       for (const rule of rules.filter((r) => JSON.parse(r.event_pattern)["detail-type"]?.[0] === "AWS API Call via CloudTrail")) {
         const target = targets.find((t) => t.provider === provider && t.rule.includes(".name}") && referenced(dr, t.rule)?.resource === rule);
         expect(referenced(dr, target!.arn)?.type).toBe("aws_sns_topic");

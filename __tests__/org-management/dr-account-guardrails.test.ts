@@ -154,6 +154,37 @@ describe("the guardrail SCPs", () => {
     expect(automation.find((s) => s.Sid === "DenyDrKeyAliasChangesExceptDeploy")!.Resource).toBe("arn:aws:kms:*:222222222222:alias/snapshot-dr/*");
   });
 
+  test("guard the alarms: only the deploy role changes the project's alarms, metric filters and alarm topic, and the alarm key is a DR key", () => {
+    // GIVEN the example-like configuration WHEN the DR organization's stack is synthesized
+    const json = synthOrg(configWith());
+
+    // THEN one statement denies every other principal the changes that would silence the alarms
+    expect(statement(json, "DenyProjectAlarmChangesExceptDeploy")).toEqual({
+      Sid: "DenyProjectAlarmChangesExceptDeploy",
+      Effect: "Deny",
+      Action: [
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:DisableAlarmActions",
+        "cloudwatch:PutMetricAlarm",
+        "logs:DeleteLogGroup",
+        "logs:DeleteMetricFilter",
+        "logs:PutMetricFilter",
+        "sns:DeleteTopic",
+        "sns:RemovePermission",
+        "sns:SetTopicAttributes",
+      ],
+      Resource: [
+        "arn:aws:cloudwatch:*:222222222222:alarm:snapshot-dr-*",
+        "arn:aws:logs:*:222222222222:log-group:/aws/lambda/snapshot-dr-*",
+        "arn:aws:sns:*:222222222222:snapshot-dr-alarms",
+      ],
+      Condition: { ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"] } },
+    });
+    // AND the key that encrypts the alarm topics cannot be disabled or deleted but by break-glass
+    const aliases = statement(json, "DenyDrKeyDestructionExceptBreakGlass").Condition["ForAnyValue:StringLike"]["kms:ResourceAliases"];
+    expect(aliases).toContain("alias/snapshot-dr/alarms");
+  });
+
   test("refuse an exemption that is not a role ARN", () => {
     // GIVEN a user ARN as break-glass WHEN the policies are built THEN the rule is named
     expect(() => drAccountGuardrailPolicies({ ...PROPS, breakGlassRoleArn: "arn:aws:iam::222222222222:user/alice" })).toThrow(

@@ -193,7 +193,7 @@ describe("the example", () => {
     //      and the freshness check: 2 source regions × 1 DLM listing = 2 calls, 2 × 1 DLM policy change + 2 copy regions × 1 copy deletion = 4 misuses
     expect(rows.filter((row) => !row.asExpected).map(describeRow)).toEqual([]);
     expect(rows.filter((row) => row.category === "call")).toHaveLength(38);
-    expect(rows.filter((row) => row.category === "misuse")).toHaveLength(65);
+    expect(rows.filter((row) => row.category === "misuse")).toHaveLength(83);
   });
 
   test("the freshness check lists the DLM policies of every source region, and may neither change them nor delete a copy", () => {

@@ -72,6 +72,9 @@ describe("a DR administrator whose IAM allows everything", () => {
     ["backup:DeleteBackupVault", "DenyDrCopyDestructionExceptBreakGlass"],
     ["backup:DeleteBackupVaultLockConfiguration", "DenyDrCopyDestructionExceptBreakGlass"],
     ["organizations:LeaveOrganization", "DenyLeaveOrganization"],
+    ["cloudwatch:DeleteAlarms", "DenyProjectAlarmChangesExceptDeploy"],
+    ["cloudwatch:DisableAlarmActions", "DenyProjectAlarmChangesExceptDeploy"],
+    ["sns:DeleteTopic", "DenyProjectAlarmChangesExceptDeploy"],
   ])("is denied %s by the DR guardrail statement %s", (action, sid) => {
     // GIVEN the rows of the administrator for this action WHEN they are read
     const found = byAdmin(action);

@@ -108,7 +108,7 @@ describe("the report of the example", () => {
         if (statement.address) expect(mine[0]).toContain(`\`${statement.address}\``);
       }
     }
-    expect(first.markdown).toContain("**Access matrix: 103 rows, every one as expected.**");
+    expect(first.markdown).toContain("**Access matrix: 121 rows, every one as expected.**");
     expect(first.markdown.indexOf(MATRIX_MARKER)).toBeGreaterThan(first.markdown.indexOf("## Stacks"));
   });
 
@@ -154,7 +154,7 @@ describe("the report of the example", () => {
     // WHEN it is parsed
     // THEN it has the flows, copy paths, stacks and matrix, with as many rows as the markdown's matrix
     expect(plan.matrix).toHaveLength(matrixLines(first.markdown).length);
-    expect(plan.matrixSummary).toEqual({ rows: 103, asExpected: 103, differ: 0, differing: [] });
+    expect(plan.matrixSummary).toEqual({ rows: 121, asExpected: 121, differ: 0, differing: [] });
     expect(plan.flows.map((f) => [f.flow, f.enabled])).toEqual(FLOWS.map((flow) => [flow, flow === "reencrypt"]));
     expect(plan.copyPaths).toHaveLength(3);
     expect(plan.stacks.map((s) => s.stack)).toEqual(["dr-222222222222", "org-o-bbbbbbbbbb", "source-111111111111", "source-333333333333"]);
@@ -245,7 +245,7 @@ describe("the report of a configuration with every flow", () => {
     // THEN it is under the limit, keeps the summary, the differing rows and the diagram, and says where the matrix is
     expect(everyFlow.markdown.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT);
     expect(comment.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
-    expect(comment).toContain("**Access matrix: 404 rows, every one as expected.**");
+    expect(comment).toContain("**Access matrix: 428 rows, every one as expected.**");
     expect(comment).toContain("```mermaid");
     expect(comment).toContain("longer than a GitHub comment allows");
     expect(matrixLines(comment)).toEqual([]);
@@ -262,7 +262,7 @@ describe("npm run report", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout.trim().split("\n")).toHaveLength(1);
-    expect(result.stdout).toMatch(/^dr-plan config\/example\.yaml: 103 matrix rows \(reencrypt 103\), all as expected; wrote /);
+    expect(result.stdout).toMatch(/^dr-plan config\/example\.yaml: 121 matrix rows \(reencrypt 121\), all as expected; wrote /);
     expect(read(outDir, "dr-plan.md").equals(read(path.dirname(first.markdownPath), "dr-plan.md"))).toBe(true);
     expect(read(outDir, "dr-plan.json").equals(read(path.dirname(first.markdownPath), "dr-plan.json"))).toBe(true);
   });

@@ -7,7 +7,8 @@ import { tamperRuleName } from "../monitoring/monitoring-names";
  * The management API calls that weaken the DR account's protection, by service. EventBridge receives them as
  * "AWS API Call via CloudTrail" events with source `aws.<service>`, which needs a CloudTrail trail with logging
  * enabled in the account (EventBridge: "Events from AWS services"). The rules match source and event name only,
- * not `detail.eventSource`, whose host name differs by partition.
+ * not `detail.eventSource`, whose host name differs by partition. CloudWatch's source is `aws.monitoring`
+ * (EventBridge events reference, "Amazon CloudWatch Monitoring events").
  */
 export const TAMPER_EVENTS: Readonly<Record<string, { readonly service: string; readonly what: string; readonly eventNames: readonly string[] }>> = {
   keys: {
@@ -43,6 +44,22 @@ export const TAMPER_EVENTS: Readonly<Record<string, { readonly service: string; 
     service: "ec2",
     what: "an EBS snapshot lock is changed or removed",
     eventNames: ["LockSnapshot", "UnlockSnapshot"],
+  },
+  // What silences the DR side before a copy is touched: the alarms, the topic they publish to, the trail these rules read.
+  alarms: {
+    service: "monitoring",
+    what: "a CloudWatch alarm is deleted or its actions are switched off",
+    eventNames: ["DeleteAlarms", "DisableAlarmActions"],
+  },
+  "alarm-topic": {
+    service: "sns",
+    what: "an SNS topic is deleted, or its attributes (policy, key, delivery) or permissions change",
+    eventNames: ["DeleteTopic", "SetTopicAttributes", "RemovePermission"],
+  },
+  trail: {
+    service: "cloudtrail",
+    what: "a CloudTrail trail is stopped, deleted or changed (these alerts read its management events)",
+    eventNames: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"],
   },
 };
 

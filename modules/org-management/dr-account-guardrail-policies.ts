@@ -1,4 +1,5 @@
 import { PolicyDocument, policyDocument, PolicyStatement } from "../iam/policy-document";
+import { alarmTopicName } from "../monitoring/monitoring-names";
 
 /**
  * The DR organization's guardrails (issue 12 §2): service control policies on the DR account that deny, to every
@@ -14,7 +15,11 @@ import { PolicyDocument, policyDocument, PolicyStatement } from "../iam/policy-d
  * - snapshot lock role: `ec2:LockSnapshot` (it can also shorten a governance lock: see the threat model);
  * - RDS importer role: deleting RDS snapshots (it expires its own import copies);
  * - Terraform's deploy role: only the changes an apply makes (key policies, aliases, DLM policies, vault policy
- *   and lock, the project's roles, functions and rules), never a deletion, an unlock, a share or leaving.
+ *   and lock, the project's roles, functions, rules, alarms, alarm topics and log metric filters), never a
+ *   deletion, an unlock, a share or leaving.
+ *
+ * The alarms are guarded with the copies: an administrator who could delete the stale-sources alarm, switch off
+ * its actions, delete the alarm topic or disable its key would silence the DR side before touching a copy.
  */
 
 /** What the guardrails depend on. */
@@ -29,7 +34,10 @@ export interface DrAccountGuardrailProps {
   readonly dlmRoleArn: string;
   readonly snapshotLockRoleArn: string;
   readonly rdsImporterRoleArn: string;
-  /** Alias names (`alias/<prefix>/kms-c`, ...) of the DR keys: KMS-B, KMS-C, the RDS DR key, the backup DR key. */
+  /**
+   * Alias names (`alias/<prefix>/kms-c`, ...) of the DR keys: KMS-B, KMS-C, the RDS DR key, the backup DR key, and
+   * the alarm topics' key (disabled, it would stop every alarm and tamper alert of its region).
+   */
   readonly drKeyAliases: readonly string[];
 }
 
@@ -84,6 +92,17 @@ export const APPLY_CHANGE_ACTIONS = {
   ],
   functions: ["lambda:DeleteFunction", "lambda:PutFunctionConcurrency", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"],
   rules: ["events:DeleteRule", "events:DisableRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets"],
+  alarms: [
+    "cloudwatch:DeleteAlarms",
+    "cloudwatch:DisableAlarmActions",
+    "cloudwatch:PutMetricAlarm",
+    "logs:DeleteLogGroup",
+    "logs:DeleteMetricFilter",
+    "logs:PutMetricFilter",
+    "sns:DeleteTopic",
+    "sns:RemovePermission",
+    "sns:SetTopicAttributes",
+  ],
 } as const;
 
 /** Deleting, disabling or weakening a DR key: nobody but break-glass (the keys also keep prevent_destroy). */
@@ -143,6 +162,12 @@ export function drAccountGuardrailPolicies(props: DrAccountGuardrailProps): Guar
     deny("DenyExemptRoleChangesExceptBreakGlass", APPLY_CHANGE_ACTIONS.roles, breakGlass ? [props.deployRoleArn, breakGlass] : [props.deployRoleArn], [breakGlass]),
     deny("DenyProjectFunctionChangesExceptDeploy", APPLY_CHANGE_ACTIONS.functions, `arn:${partition}:lambda:*:${dr}:function:${namePrefix}-*`, deployer),
     deny("DenyProjectRuleChangesExceptDeploy", APPLY_CHANGE_ACTIONS.rules, `arn:${partition}:events:*:${dr}:rule/${namePrefix}-*`, deployer),
+    // Each action names its own service's resources: the alarms, the functions' log groups (their metric filters), the topic.
+    deny("DenyProjectAlarmChangesExceptDeploy", APPLY_CHANGE_ACTIONS.alarms, [
+      `arn:${partition}:cloudwatch:*:${dr}:alarm:${namePrefix}-*`,
+      `arn:${partition}:logs:*:${dr}:log-group:/aws/lambda/${namePrefix}-*`,
+      `arn:${partition}:sns:*:${dr}:${alarmTopicName(namePrefix)}`,
+    ], deployer),
   ]);
   return [
     {
@@ -154,7 +179,7 @@ export function drAccountGuardrailPolicies(props: DrAccountGuardrailProps): Guar
     {
       id: "dr-keys-and-automation",
       name: `${namePrefix}-dr-keys-and-automation-guardrail`,
-      description: "DR keys and automation: no deletion or disabling of the DR keys, no change to their policies, the DLM policies, the project's roles, functions or rules except by the deploy role",
+      description: "DR keys and automation: no deletion or disabling of the DR keys, no change to their policies, the DLM policies, the project's roles, functions, rules or alarms except by the deploy role",
       document: automation,
     },
   ];

@@ -1,6 +1,7 @@
 import type { SnapshotDrConfig } from "../config/load-config";
 import { backupDrKeyAliasName, drDlmRoleName, kmsBAliasName, kmsCAliasName, rdsDrKeyAliasName, rdsImporterRoleName, roleArn } from "../config/naming";
 import { snapshotLockRoleName } from "../dr-account/snapshot-lock-function";
+import { alarmKeyAliasName } from "../monitoring/monitoring-names";
 import type { SnapshotDrStack } from "../stack/snapshot-dr-stack";
 import { drAccountGuardrailPolicies } from "./dr-account-guardrail-policies";
 import { ServiceControlPolicy } from "./service-control-policy";
@@ -24,7 +25,7 @@ export function drAccountGuardrails(stack: SnapshotDrStack, config: SnapshotDrCo
     dlmRoleArn: roleArn(config, dr.id, drDlmRoleName(config)),
     snapshotLockRoleArn: roleArn(config, dr.id, snapshotLockRoleName(config.namePrefix)),
     rdsImporterRoleArn: roleArn(config, dr.id, rdsImporterRoleName(config)),
-    drKeyAliases: [kmsBAliasName(config), kmsCAliasName(config), rdsDrKeyAliasName(config), backupDrKeyAliasName(config)],
+    drKeyAliases: [kmsBAliasName(config), kmsCAliasName(config), rdsDrKeyAliasName(config), backupDrKeyAliasName(config), alarmKeyAliasName(config.namePrefix)],
   });
   const targetIds = dr.guardrails.targetIds ?? [dr.id];
   const scps = policies.map(

@@ -2,6 +2,7 @@ import { type SnapshotDrConfig } from "../../../../modules/config/load-config";
 import { drDlmRoleName, kmsBAliasName, kmsCAliasName, orgStackName, rdsCopyContract, rdsDrKeyAliasName, rdsImporterRoleName } from "../../../../modules/config/naming";
 import { snapshotLockNames, snapshotLockRoleName } from "../../../../modules/dr-account/snapshot-lock-function";
 import { DLM_POLICY_TAG } from "../../../../modules/dr-account/snapshot-lock/lock-plan";
+import { alarmKeyAliasName, alarmTopicArn } from "../../../../modules/monitoring/monitoring-names";
 import { type SynthesizedApp } from "../../synthesized-stacks";
 import { identityPolicies, keyPolicy, standIn, vaultPolicy } from "../policies";
 import { helpers, sorted } from "../row-helpers";
@@ -108,6 +109,20 @@ export function drGuardrailRows(config: SnapshotDrConfig, app: SynthesizedApp, f
     adminMisuse("role-takeover", "adds an inline policy to the DLM role", "iam:PutRolePolicy", dlm, "DLM role");
     if (lockOn) adminMisuse("role-takeover", "makes the snapshot lock role trust itself", "iam:UpdateAssumeRolePolicy", lockRole, "snapshot lock role");
     adminMisuse("leave-organization", "takes the DR account out of the organization", "organizations:LeaveOrganization", "*", "*");
+
+    // The alarms: silencing them would come before touching a copy.
+    const alarmAlias = alarmKeyAliasName(config.namePrefix);
+    for (const region of sorted(drStack.aliasRegions(alarmAlias))) {
+      keyMisuses(alarmAlias, "the alarm topic's key", region);
+      const topic = alarmTopicArn(partition, region, dr.id, config.namePrefix);
+      adminMisuse("disable-automation", `deletes the alarm topic of ${region}`, "sns:DeleteTopic", topic, `alarm topic ${region} (${dr.id})`);
+      const alarmNames = drStack.resources("aws_cloudwatch_metric_alarm").filter((alarm) => drStack.regionOf("aws_cloudwatch_metric_alarm", alarm.id) === region).map((alarm) => String(alarm.body.alarm_name));
+      const first = alarmNames.sort()[0];
+      if (first === undefined) continue;
+      const alarm = `arn:${partition}:cloudwatch:${region}:${dr.id}:alarm:${first}`;
+      adminMisuse("disable-automation", `deletes the alarm ${first}`, "cloudwatch:DeleteAlarms", alarm, `alarm ${first} (${dr.id})`);
+      adminMisuse("disable-automation", `switches off the actions of the alarm ${first}`, "cloudwatch:DisableAlarmActions", alarm, `alarm ${first} (${dr.id})`);
+    }
   }
 
   if (flow === "reencrypt") for (const region of sorted(drStack.aliasRegions(kmsBAliasName(config)))) keyMisuses(kmsBAliasName(config), "KMS-B", region);
