@@ -5,7 +5,10 @@ import type { ParsedConfig } from "./schema";
  * Transit copies must outlive the next snapshot plus a copy margin. A copy is incremental only while a prior copy
  * of the volume under the same key exists in the destination ("The resulting EBS Snapshot will be incremental if
  * there is already a prior copy of the EBS Snapshot encrypted under the same custom CMK in the destination
- * account/region", What's New, May 2018); and the DR account copies a transit copy after it is shared, which can
+ * account/region", What's New, May 2018; EBS User Guide, "Copy an Amazon EBS snapshot", section "Incremental
+ * snapshot copying": "Whether a snapshot copy is incremental is determined by the most recently completed snapshot
+ * copy ... If the most recent snapshot copy was deleted, the next copy is a full copy, not an incremental copy");
+ * and the DR account copies a transit copy after it is shared, which can
  * take hours when many sources share at once (20 concurrent copies per destination Region). The EBS copier also
  * keeps the newest transit copy of each volume whatever the retention; this rule keeps the one before it until
  * the DR account has had a full margin to copy it.

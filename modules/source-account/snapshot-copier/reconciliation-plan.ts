@@ -12,8 +12,11 @@ import { SOURCE_SNAPSHOT_ID_TAG, SOURCE_START_TIME_TAG, SOURCE_VOLUME_ID_TAG } f
  *   and anything still pending. AWS: "The resulting EBS Snapshot will be incremental if there is already a
  *   prior copy of the EBS Snapshot encrypted under the same custom CMK in the destination account/region"
  *   (What's New, May 2018, incremental copies under a customer managed key); a copy to a new key, or with no
- *   prior copy left, is a complete (non-incremental) copy ("Copy an Amazon EBS snapshot"). Keeping the newest
- *   copy under KMS-B keeps the next copy incremental whatever the retention.
+ *   prior copy left, is a complete (non-incremental) copy. EBS User Guide, "Copy an Amazon EBS snapshot",
+ *   section "Incremental snapshot copying": "Whether a snapshot copy is incremental is determined by the most
+ *   recently completed snapshot copy", and "If the most recent snapshot copy was deleted, the next copy is a full
+ *   copy, not an incremental copy". Keeping the newest copy under KMS-B keeps the next copy incremental whatever
+ *   the retention.
  */
 
 /** EBS quota "Concurrent snapshot copies per destination Region": 20, not adjustable (Quotas for Amazon EBS). */
