@@ -1,11 +1,11 @@
 import { RDSClient } from "@aws-sdk/client-rds";
 import type { SnapshotKind } from "../../source-account/rds-snapshot-copier/rds-identifiers";
 import { KIND_LABEL, RdsSnapshotApi, tagValue, type RdsSnapshot } from "../../source-account/rds-snapshot-copier/rds-snapshot-api";
-import { createRetrying, defaultSleep } from "../../lambda/runtime/retry";
+import { createRetrying, defaultSleep, errorCode } from "../../lambda/runtime/retry";
 import { ImportRun, type ImportResult, type Inventory } from "./import-run";
 import { importSharedSnapshots } from "./import-shared-snapshots";
 import { deleteExpiredCopies } from "./retention";
-import { IMPORTER_RETRYABLE_ERRORS } from "./run-limits";
+import { IMPORTER_RETRYABLE_ERRORS, isThrottling } from "./run-limits";
 import { copyToSecondaryRegion } from "./secondary-region-copies";
 import { readSettings, type Settings } from "./settings";
 
@@ -28,17 +28,37 @@ export type { ImportResult } from "./import-run";
  *    region's RDS client under SECONDARY_KMS_KEY_ARN (the SDK presigns the source-region request from the ARN).
  *
  * `SnapshotQuotaExceeded` is a quota problem: logged (`quota-exceeded`), never retried, no more copies into that
- * region this run; the run goes on. Throttling that outlasts the retries, and the invocation's deadline, leave the
- * rest for the next run (`deferred`). Any other failure of one snapshot does not stop the others; they are thrown
- * together at the end so the error reaches the function's alarm.
+ * region this run; the run goes on. Throttling and transient errors that outlast the retries (run-limits.ts
+ * `isThrottling`), and the invocation's deadline, never fail the run; they leave work for the next hourly run:
+ * - a throttled listing defers the whole run, before anything is deleted or copied: nothing is decided on a partial
+ *   picture (the copies in flight would be undercounted);
+ * - a throttled deletion stops the deletions in that region (RDS throttles per account and region); the rest wait;
+ * - a throttled copy closes that region to copies for the run, as the quota does.
+ * A deferred retention does not hold the imports back: deleting changes none of their bounds (only settled copies are
+ * deleted, so the copies in flight are the same), and RDS stays the authority on the manual-snapshot quota — the
+ * expired copies left count against it, so a full quota still shows as `quota-exceeded`. Any other failure of one
+ * snapshot or listing does not stop the others; they are thrown together at the end so the error reaches the
+ * function's alarm.
  *
  * Option groups: a custom option group is neither shared with another account nor copied to another region; a
  * `limitation` line is logged for such a DB snapshot (restoring it needs an equivalent option group).
  *
- * Log lines (JSON, `component: "rds-snapshot-importer"`, field `decision`): `deleted`, `imported`,
- * `copied-to-secondary`, `skipped` (with `reason`), `limitation`, `quota-exceeded` (`region`, `kind`, `snapshot`,
- * `message`), `deferred` (`reason`: throttling, copies in flight, per-source cap or deadline; `left`), `retry`,
- * `failed` (`what`, `error`, `message`), and the run's summary `import-run`.
+ * Log lines (JSON, `component: "rds-snapshot-importer"`, field `decision`):
+ * - `deleted` (`kind`, `snapshot`, `region`, `createTime`): an expired import copy deleted.
+ * - `imported` (`kind`, `sourceSnapshot`, `importCopy`, `kmsKeyId`): an import copy started.
+ * - `copied-to-secondary` (`kind`, `snapshot`, `secondaryRegion`, `kmsKeyId`): a secondary-region copy started.
+ * - `skipped` (`kind`, `snapshot`, `reason`, and `region` or `importCopy` where they apply).
+ * - `limitation` (`step`, `kind`, `snapshot`, `optionGroupName`, `engine`, `reason`): a custom option group.
+ * - `quota-exceeded` (`region`, `kind`, `snapshot`, `message`): RDS refused a copy with SnapshotQuotaExceeded (the
+ *   quota alarm's metric filter counts these lines: rds-importer-quota-alarm.ts).
+ * - `deferred` (`reason`, `left`): work left for the next run, one line per step that left some. `reason` starts
+ *   with the step — `inventory:`, `retention:`, `import:`, `secondary-region copy:` — and says why (the AWS error
+ *   code and region, copies in flight, the per-source cap, the deadline). `left` counts the deletions, imports or
+ *   copies left; an `inventory:` line has none: nothing was counted, the whole run waits.
+ * - `failed` (`what`, `error`, `message`, and `kind`, `region`, `snapshot`, `importCopy` where they apply).
+ * - `retry` (`operation`, `attempt`, `delayMs`, `error`): the shared backoff (runtime/retry.ts).
+ * - `import-run` (`imported`, `copiedToSecondary`, `deleted`, `skipped`, `quotaProblems`, `deferred`, `failed`):
+ *   the run's summary, last.
  */
 
 export interface ScheduledEvent {
@@ -96,28 +116,41 @@ export function createHandler(deps: HandlerDeps): RdsSnapshotImporterHandler {
   const isImportCopy = (snapshot: RdsSnapshot) =>
     tagValue(snapshot.tags, settings.importTagKey) === settings.importTagValue && snapshot.identifier.startsWith(settings.importPrefix);
 
-  /** The import copies here and in the secondary region, and the snapshots shared with this account. */
-  async function takeInventory(run: ImportRun): Promise<Inventory> {
+  /**
+   * The import copies here and in the secondary region, and the snapshots shared with this account. Undefined when a
+   * listing stayed throttled past the retries: nothing is decided on a partial picture (the copies in flight would be
+   * undercounted), so the whole run waits for the next one. Any other listing error fails the run at its end.
+   */
+  async function takeInventory(run: ImportRun): Promise<Inventory | undefined> {
     const inventory: Inventory = { local: new Map(), remote: new Map(), shared: new Map() };
+    /** Whether a failed listing defers the run (throttling) rather than failing it. */
+    const defers = (what: string, error: unknown, kind: SnapshotKind, region: string | undefined): boolean => {
+      if (isThrottling(error)) {
+        run.defer(`inventory: ${errorCode(error)} listing ${what}`);
+        return true;
+      }
+      run.fail(`listing ${what}`, error, { kind, region });
+      return false;
+    };
     for (const kind of KINDS) {
       const label = KIND_LABEL[kind];
       try {
         inventory.local.set(kind, (await primary.list(kind, { SnapshotType: "manual" })).filter(isImportCopy));
       } catch (error) {
-        run.fail(`listing ${label}s in ${run.region}`, error, { kind, region: run.region });
+        if (defers(`${label}s in ${run.region}`, error, kind, run.region)) return undefined;
         continue;
       }
       if (secondary) {
         try {
           inventory.remote.set(kind, (await secondary.list(kind, { SnapshotType: "manual" })).filter(isImportCopy));
         } catch (error) {
-          run.fail(`listing ${label}s in ${settings.secondaryRegion}`, error, { kind, region: settings.secondaryRegion });
+          if (defers(`${label}s in ${settings.secondaryRegion}`, error, kind, settings.secondaryRegion)) return undefined;
         }
       }
       try {
         inventory.shared.set(kind as SnapshotKind, await primary.list(kind, { SnapshotType: "shared", IncludeShared: true }));
       } catch (error) {
-        run.fail(`listing shared ${label}s in ${run.region}`, error, { kind, region: run.region });
+        if (defers(`shared ${label}s in ${run.region}`, error, kind, run.region)) return undefined;
       }
     }
     return inventory;
@@ -133,9 +166,11 @@ export function createHandler(deps: HandlerDeps): RdsSnapshotImporterHandler {
     const run = new ImportRun(settings, event.region, primary, secondary, log, remainingMs, cutoff);
 
     const inventory = await takeInventory(run);
-    await deleteExpiredCopies(run, inventory);
-    await importSharedSnapshots(run, inventory);
-    await copyToSecondaryRegion(run, inventory);
+    if (inventory) {
+      await deleteExpiredCopies(run, inventory);
+      await importSharedSnapshots(run, inventory);
+      await copyToSecondaryRegion(run, inventory);
+    }
     return run.finish();
   };
 }

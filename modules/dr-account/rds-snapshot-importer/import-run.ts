@@ -23,7 +23,10 @@ export interface ImportResult {
   readonly skipped: number;
   /** Copies RDS refused with SnapshotQuotaExceeded: `<region>: <message>`. */
   readonly quotaProblems: readonly string[];
-  /** Why work was left for the next run, if it was. */
+  /**
+   * Why work was left for the next run, one reason per step that left some, each starting with the step:
+   * `inventory:` (a throttled listing: the whole run waits), `retention:`, `import:`, `secondary-region copy:`.
+   */
   readonly deferred: readonly string[];
 }
 
@@ -68,9 +71,10 @@ export class ImportRun {
     this.failures.push(`${what} (${describeError(error)})`);
   }
 
-  defer(reason: string, left: number): void {
+  /** Work left for the next run: `left` counts it, unless nothing was counted (a deferred inventory defers it all). */
+  defer(reason: string, left?: number): void {
     this.deferred.push(reason);
-    this.log({ decision: "deferred", reason, left });
+    this.log({ decision: "deferred", reason, ...(left === undefined ? {} : { left }) });
   }
 
   /** A copy RDS refused or could not start now: true when no more copies should go to that region this run. */
