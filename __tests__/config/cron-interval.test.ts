@@ -20,6 +20,9 @@ describe("the longest gap between two runs of a cron schedule", () => {
     ["the last Friday of the month", "cron(0 3 ? * 6L *)", 35 * 24],
     ["the last day of the month: from 28 February to 31 March", "cron(0 3 L * ? *)", 31 * 24],
     ["quarterly in named months", "cron(0 3 1 JAN,APR,JUL,OCT ? *)", 92 * 24],
+    ["daily in 2027 only: the time after the last run is no gap", "cron(0 3 * * ? 2027)", 24],
+    ["weekly until 2199", "cron(0 6 ? JAN-DEC SUN 2026-2199)", 168],
+    ["New Year in 2026 and 2030: four years with one 29 February", "cron(0 3 1 1 ? 2026,2030)", 1461 * 24],
   ])("GIVEN %s WHEN its interval is computed THEN it is the worst case (%s → %d h)", (_name, expression, hours) => {
     expect(cronIntervalHours(expression)).toBe(hours);
   });
@@ -55,7 +58,8 @@ describe("the longest gap between two runs of a cron schedule", () => {
     ["an unknown name", "cron(0 3 ? * FUN *)"],
     ["two expressions with #", "cron(0 3 ? * 2#1,6#3 *)"],
     ["a date that never comes", "cron(0 3 30 2 ? *)"],
-    ["a schedule that stops (year field)", "cron(0 3 * * ? 2027)"],
+    ["a schedule that runs once (year field)", "cron(0 3 1 1 ? 2027)"],
+    ["a year out of range", "cron(0 3 * * ? 2200)"],
   ])("GIVEN %s (%s) WHEN its interval is computed THEN there is none", (_name, expression) => {
     expect(cronIntervalHours(expression)).toBeUndefined();
   });

@@ -46,15 +46,15 @@ describe("monitoring configuration", () => {
     expect(recoveryPointObjectives(config).backup).toBe(19);
   });
 
-  test("a schedule that stops gives no default: the objective must be set", () => {
-    // GIVEN source accounts that back up, in 2027 only, and no backup objective
+  test("a schedule that runs once gives no default: the objective must be set", () => {
+    // GIVEN source accounts that back up on 1 January 2027 only, and no backup objective
     const withBackup = generateConfig({ sourceAccounts: 2, regionsPerAccount: 1, backup: true, sameOrganization: true });
-    const config = parseConfig({ ...withBackup, backup: { ...withBackup.backup, rules: [{ name: "only-2027", schedule: "cron(0 5 ? * * 2027)", lifecycle: { deleteAfterDays: 35 } }] } });
+    const config = parseConfig({ ...withBackup, backup: { ...withBackup.backup, rules: [{ name: "once", schedule: "cron(0 5 1 1 ? 2027)", lifecycle: { deleteAfterDays: 35 } }] } });
     // WHEN the DR stack is validated THEN the objective is asked for, with the rule that gives none
     const app = Testing.app();
     new DrAccountStack(app, config);
     expect(validationProblems(app)).toEqual([
-      "[dr-222222222222/monitoring] monitoring.rpoHours.backup must be set: backup.rules[0].schedule (cron(0 5 ? * * 2027)) does not repeat indefinitely, so no default can be derived from it",
+      "[dr-222222222222/monitoring] monitoring.rpoHours.backup must be set: backup.rules[0].schedule (cron(0 5 1 1 ? 2027)) runs fewer than twice, so no default can be derived from it",
     ]);
     // AND no number is made up for it
     expect(recoveryPointObjectives(config).backup).toBeNaN();

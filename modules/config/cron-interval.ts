@@ -12,17 +12,19 @@
  * leaving the month, `nL` in the day-of-week the month's last such weekday, `L` alone there Saturday.
  *
  * The runs are enumerated day by day over a whole Gregorian cycle (400 years = 146,097 days = 20,871 weeks, after
- * which dates and weekdays repeat), so every calendar effect (month lengths, leap years, weekends, "first Monday")
- * is counted, including the gap from the cycle's last run to the next cycle's first.
+ * which dates and weekdays repeat; or the years 1970-2199 the year field allows when it is not `*`), so every
+ * calendar effect (month lengths, leap years, weekends, "first Monday") is counted, including the gap from the
+ * cycle's last run to the next cycle's first.
  */
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const WEEKDAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 const SATURDAY = 7;
 const SUNDAY = 1;
-const CYCLE_START_YEAR = 2000; // 1 January 2000 was a Saturday
-const CYCLE_YEARS = 400;
 const CYCLE_DAYS = 146_097;
+/** The days enumerated: a whole Gregorian cycle for `*` years, else every year the field allows. */
+const GREGORIAN_CYCLE = { firstYear: 2000, lastYear: 2399, weekdayOfFirstDay: SATURDAY }; // 1 January 2000
+const EXPLICIT_YEARS = { firstYear: 1970, lastYear: 2199, weekdayOfFirstDay: 5 }; // 1 January 1970, a Thursday
 const MINUTES_PER_DAY = 24 * 60;
 
 /** The schedule of an EBS snapshot policy: every N hours, or a cron expression. */
@@ -43,71 +45,81 @@ export function snapshotScheduleIntervalHours(schedule: SnapshotSchedule): numbe
 
 /**
  * The longest time between two consecutive runs of `cron(...)`, in hours (fractions when the minutes differ).
- * Undefined, never a guess, when the expression is not an EventBridge cron expression, never runs (`30 2` for the
- * 30th of February), or stops (a year field other than `*`, which AWS Backup accepts and DLM does not).
+ * With a year field other than `*` (AWS Backup accepts one, DLM does not) the runs are those of its years, and the
+ * time after the last run is not a gap between two runs. Undefined, never a guess, when the expression is not an
+ * EventBridge cron expression or runs fewer than twice (`30 2` for the 30th of February never runs).
  */
 export function cronIntervalHours(expression: string): number | undefined {
   const schedule = parseCron(expression);
   if (!schedule) return undefined;
-  const { timesOfDay, months, runsOn } = schedule;
+  const { timesOfDay, months, years, runsOn } = schedule;
   const dayGapMinutes = (days: number) => days * MINUTES_PER_DAY + timesOfDay[0] - timesOfDay[timesOfDay.length - 1];
   let longest = Math.max(0, ...timesOfDay.slice(1).map((time, index) => time - timesOfDay[index]));
   let firstRunDay: number | undefined;
   let lastRunDay: number | undefined;
-  const runDaysByMonthShape = new Map<number, MonthRuns | null>();
-  let dayOfCycle = 0;
-  let weekdayOfFirst = SATURDAY;
-  for (let year = CYCLE_START_YEAR; year < CYCLE_START_YEAR + CYCLE_YEARS; year += 1) {
+  let runDays = 0;
+  const runsByMonthShape = new Map<number, MonthRuns | null>();
+  const calendar = years ? EXPLICIT_YEARS : GREGORIAN_CYCLE;
+  let day0 = 0; // days from the calendar's start to the month's 1st
+  let weekdayOfFirst = calendar.weekdayOfFirstDay;
+  for (let year = calendar.firstYear; year <= calendar.lastYear; year += 1) {
     for (let month = 1; month <= 12; month += 1) {
       const length = daysInMonth(year, month);
-      if (months.has(month)) {
+      if (months.has(month) && (!years || years.has(year))) {
         // Which days of a month run depends only on its length and the weekday of its 1st: 28 shapes.
         const shape = length * 8 + weekdayOfFirst;
-        let runs = runDaysByMonthShape.get(shape);
+        let runs = runsByMonthShape.get(shape);
         if (runs === undefined) {
           runs = monthRuns(length, (day) => runsOn(day, length, weekdayOfFirst));
-          runDaysByMonthShape.set(shape, runs);
+          runsByMonthShape.set(shape, runs);
         }
         if (runs) {
-          if (lastRunDay !== undefined) longest = Math.max(longest, dayGapMinutes(dayOfCycle + runs.first - 1 - lastRunDay));
+          if (lastRunDay !== undefined) longest = Math.max(longest, dayGapMinutes(day0 + runs.first - 1 - lastRunDay));
           if (runs.longestDayGap > 0) longest = Math.max(longest, dayGapMinutes(runs.longestDayGap));
-          firstRunDay ??= dayOfCycle + runs.first - 1;
-          lastRunDay = dayOfCycle + runs.last - 1;
+          firstRunDay ??= day0 + runs.first - 1;
+          lastRunDay = day0 + runs.last - 1;
+          runDays += runs.count;
         }
       }
-      dayOfCycle += length;
+      day0 += length;
       weekdayOfFirst = ((weekdayOfFirst - 1 + length) % 7) + 1;
     }
   }
-  if (firstRunDay === undefined || lastRunDay === undefined) return undefined;
-  longest = Math.max(longest, dayGapMinutes(firstRunDay + CYCLE_DAYS - lastRunDay));
+  if (firstRunDay === undefined || lastRunDay === undefined || runDays * timesOfDay.length < 2) return undefined;
+  // A cycle's last run is followed by the next cycle's first.
+  if (!years) longest = Math.max(longest, dayGapMinutes(firstRunDay + CYCLE_DAYS - lastRunDay));
   return longest / 60;
 }
 
-/** The days of a month that run: the first, the last, and the longest gap in days between two of them (0 if one). */
+/** The days of a month that run: the first, the last, their number and the longest gap in days between two (0 if one). */
 interface MonthRuns {
   readonly first: number;
   readonly last: number;
   readonly longestDayGap: number;
+  readonly count: number;
 }
 
 function monthRuns(length: number, runs: (day: number) => boolean): MonthRuns | null {
   let first: number | undefined;
   let last: number | undefined;
   let longestDayGap = 0;
+  let count = 0;
   for (let day = 1; day <= length; day += 1) {
     if (!runs(day)) continue;
+    count += 1;
     if (last !== undefined) longestDayGap = Math.max(longestDayGap, day - last);
     first ??= day;
     last = day;
   }
-  return first === undefined || last === undefined ? null : { first, last, longestDayGap };
+  return first === undefined || last === undefined ? null : { first, last, longestDayGap, count };
 }
 
 interface CronSchedule {
   /** Minutes after midnight UTC of the runs of a day, ascending. */
   readonly timesOfDay: number[];
   readonly months: ReadonlySet<number>;
+  /** Undefined for `*`: every year. */
+  readonly years?: ReadonlySet<number>;
   /** Whether a day runs, given its month's length and the weekday (1 = Sunday) of the month's 1st. */
   readonly runsOn: (day: number, monthLength: number, weekdayOfFirst: number) => boolean;
 }
@@ -119,12 +131,13 @@ function parseCron(expression: string): CronSchedule | undefined {
   const minutes = parseValues(minuteField, 0, 59);
   const hours = parseValues(hourField, 0, 23);
   const months = parseValues(monthField, 1, 12, MONTHS);
-  if (!minutes || !hours || !months || yearField !== "*") return undefined;
+  const years = yearField === "*" ? undefined : parseValues(yearField, 1970, 2199);
+  if (!minutes || !hours || !months || (yearField !== "*" && !years)) return undefined;
   if ((dayOfMonthField === "?") === (dayOfWeekField === "?")) return undefined;
   const runsOn = dayOfWeekField === "?" ? parseDayOfMonth(dayOfMonthField) : parseDayOfWeek(dayOfWeekField);
   if (!runsOn) return undefined;
   const timesOfDay = [...hours].flatMap((hour) => [...minutes].map((minute) => hour * 60 + minute)).sort((a, b) => a - b);
-  return { timesOfDay, months, runsOn };
+  return { timesOfDay, months, ...(years ? { years } : {}), runsOn };
 }
 
 /** `*`, `n`, `a-b`, `a/n`, `*\/n`, `a-b/n` and comma lists of them (names allowed) → the values, or undefined. */

@@ -15,7 +15,7 @@ import type { Flow } from "../dr-account/freshness-check/stale-sources";
  * - AWS Backup: the longest interval among `backup.rules`, plus the rule's start window (a job may start that
  *   late; AWS Backup's default is 8 hours).
  * A cron schedule's time between two snapshots is its longest gap (modules/config/cron-interval.ts). A schedule
- * that gives none (it never runs, or stops) has no default objective: {@link unreachableObjectives} asks for one.
+ * that gives none (it runs fewer than twice) has no default objective: {@link unreachableObjectives} asks for one.
  */
 export const COPY_MARGIN_HOURS = 12;
 const DEFAULT_BACKUP_START_WINDOW_MINUTES = 480;
@@ -52,7 +52,7 @@ export function unreachableObjectives(config: SnapshotDrConfig): string[] {
     const between = interval[flow];
     if (between === undefined) {
       return configured === undefined && (flow !== "backup" || config.sourceAccounts.some((account) => backupEnabledFor(config, account)))
-        ? [`monitoring.rpoHours.${flow} must be set: ${nonRepeatingSchedules(config, flow)} does not repeat indefinitely, so no default can be derived from it`]
+        ? [`monitoring.rpoHours.${flow} must be set: ${nonRepeatingSchedules(config, flow)} runs fewer than twice, so no default can be derived from it`]
         : [];
     }
     return configured !== undefined && configured < between
