@@ -1,5 +1,4 @@
 import { ConfigError, parseConfig } from "../../modules/config/load-config";
-import { snapshotIntervalHours } from "../../modules/config/transit-retention-rule";
 
 const BASE = {
   organizations: [{ id: "o-aaaaaaaaaa", managementAccountId: "999999999999" }],
@@ -53,15 +52,21 @@ describe("transit retention against the schedule", () => {
     ]);
   });
 
-  test.each([
-    [{ intervalHours: 12 }, 12],
-    [{ cronExpression: "cron(0 3 * * ? *)" }, 24],
-    [{ cronExpression: "cron(0 0/6 * * ? *)" }, 6],
-    [{ cronExpression: "cron(30 1,13 ? * * *)" }, 12],
-    [{ cronExpression: "cron(0 3 ? * MON-FRI *)" }, 72],
-    [{ cronExpression: "cron(0 3 1 * ? *)" }, 744],
-    [{ cronExpression: "cron(0 3 ? * 2#1 *)" }, undefined],
-  ])("the longest gap of %j is %s hours", (schedule, hours) => {
-    expect(snapshotIntervalHours(schedule)).toBe(hours);
+  test("a schedule every other month needs its longest gap, 62 days, plus the margin", () => {
+    // GIVEN snapshots on the 1st of every other month (1 July to 1 September is the longest gap: 62 days)
+    const parts = { ebs: { schedule: { cronExpression: "cron(0 3 1 */2 ? *)" }, transitCopyRetentionHours: 1000 } };
+
+    // WHEN / THEN
+    expect(problemsOf(parts)).toEqual([
+      "ebs.transitCopyRetentionHours: must be at least the snapshot interval (1488 h) + 24 h copy margin = 1512: a transit copy must outlive the next snapshot until the DR account has copied it",
+    ]);
+  });
+
+  test("a schedule every 6 hours by an hour range and step needs 6 hours plus the margin", () => {
+    // GIVEN snapshots at 00:00, 06:00, 12:00 and 18:00, and transit copies kept 30 hours
+    const parts = { ebs: { schedule: { cronExpression: "cron(0 0-23/6 * * ? *)" }, transitCopyRetentionHours: 30 } };
+
+    // WHEN / THEN the retention suffices
+    expect(problemsOf(parts)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { ConfigError, parseConfig } from "../../modules/config/load-config";
-import { cronIntervalHours, recoveryPointObjectives } from "../../modules/monitoring/recovery-point-objectives";
+import { recoveryPointObjectives } from "../../modules/monitoring/recovery-point-objectives";
 import { generateConfig } from "../../scripts/generate-config";
 import { DrAccountStack } from "../../stacks/dr-account-stack";
 import { validationProblems } from "../../stacks/synthesize";
@@ -32,14 +32,32 @@ describe("monitoring configuration", () => {
     expect(recoveryPointObjectives(config)).toMatchObject({ ebs: 16, rds: 30 });
   });
 
-  test("cron intervals: hourly, every N hours, a list of hours, weekly, monthly, daily", () => {
-    expect(cronIntervalHours("cron(0 * * * ? *)")).toBe(1);
-    expect(cronIntervalHours("cron(0 */6 * * ? *)")).toBe(6);
-    expect(cronIntervalHours("cron(0 1,13 * * ? *)")).toBe(12);
-    expect(cronIntervalHours("cron(0 2,5 * * ? *)")).toBe(21);
-    expect(cronIntervalHours("cron(0 5 ? * SUN *)")).toBe(168);
-    expect(cronIntervalHours("cron(0 5 1 * ? *)")).toBe(744);
-    expect(cronIntervalHours("cron(0 5 ? * * *)")).toBe(24);
+  test("the EBS objective of a cron schedule is its longest gap plus the margin", () => {
+    // GIVEN snapshots at 03:00 on weekdays only (Friday to Monday: 72 h) WHEN parsed
+    const config = parseConfig({ ...base(), ebs: { schedule: { cronExpression: "cron(0 3 ? * MON-FRI *)" }, transitCopyRetentionHours: 96 } });
+    // THEN EBS 72 + 12 h
+    expect(recoveryPointObjectives(config).ebs).toBe(84);
+  });
+
+  test("the backup objective of an hourly-stepped rule is its step, its start window and the margin", () => {
+    // GIVEN a backup rule every 6 hours (0-23/6, which used to read as daily) with a 1-hour start window WHEN parsed
+    const config = parseConfig({ ...base(), backup: { rules: [{ name: "six-hourly", schedule: "cron(0 0-23/6 * * ? *)", startWindowMinutes: 60, lifecycle: { deleteAfterDays: 35 } }] } });
+    // THEN backup 6 + 1 + 12 h
+    expect(recoveryPointObjectives(config).backup).toBe(19);
+  });
+
+  test("a schedule that runs once gives no default: the objective must be set", () => {
+    // GIVEN source accounts that back up on 1 January 2027 only, and no backup objective
+    const withBackup = generateConfig({ sourceAccounts: 2, regionsPerAccount: 1, backup: true, sameOrganization: true });
+    const config = parseConfig({ ...withBackup, backup: { ...withBackup.backup, rules: [{ name: "once", schedule: "cron(0 5 1 1 ? 2027)", lifecycle: { deleteAfterDays: 35 } }] } });
+    // WHEN the DR stack is validated THEN the objective is asked for, with the rule that gives none
+    const app = Testing.app();
+    new DrAccountStack(app, config);
+    expect(validationProblems(app)).toEqual([
+      "[dr-222222222222/monitoring] monitoring.rpoHours.backup must be set: backup.rules[0].schedule (cron(0 5 1 1 ? 2027)) runs fewer than twice, so no default can be derived from it",
+    ]);
+    // AND no number is made up for it
+    expect(recoveryPointObjectives(config).backup).toBeNaN();
   });
 
   test("bad subscriptions and objectives are reported at once, with their paths", () => {

@@ -1,3 +1,4 @@
+import { snapshotScheduleIntervalHours } from "./cron-interval";
 import type { ConfigProblem } from "./cross-field-rules";
 import type { ParsedConfig } from "./schema";
 
@@ -22,7 +23,9 @@ const RDS_SNAPSHOT_INTERVAL_HOURS = 24;
 
 export function transitRetentionProblems(config: ParsedConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const ebsInterval = snapshotIntervalHours(config.ebs.schedule);
+  // An interval the schedule does not give (an expression the schema already refused, or one that never repeats)
+  // leaves this rule out rather than guess one.
+  const ebsInterval = snapshotScheduleIntervalHours(config.ebs.schedule);
   if (ebsInterval !== undefined && config.ebs.transitCopyRetentionHours < ebsInterval + TRANSIT_COPY_MARGIN_HOURS) {
     problems.push({
       path: "ebs.transitCopyRetentionHours",
@@ -41,40 +44,4 @@ export function transitRetentionProblems(config: ParsedConfig): ConfigProblem[] 
     });
   }
   return problems;
-}
-
-/**
- * The longest time between two snapshots of the schedule, in hours, or undefined when a cron expression is beyond
- * what this reads (then the rule does not apply).
- */
-export function snapshotIntervalHours(schedule: { intervalHours?: number; cronExpression?: string }): number | undefined {
-  if (schedule.intervalHours !== undefined) return schedule.intervalHours;
-  const fields = /^cron\((.*)\)$/.exec(schedule.cronExpression ?? "")?.[1].trim().split(/\s+/);
-  if (!fields || fields.length !== 6) return undefined;
-  const [, hourField, dayOfMonth, , dayOfWeek] = fields;
-  const hours = expand(hourField, 0, 23);
-  if (!hours) return undefined;
-  const anyDay = (field: string) => field === "*" || field === "?";
-  if (!anyDay(dayOfMonth)) return 31 * 24; // monthly: at most a month between snapshots
-  const days = anyDay(dayOfWeek) ? [1, 2, 3, 4, 5, 6, 7] : expand(dayOfWeek.replace(/[A-Z]{3}/gi, (name) => String(DAYS.indexOf(name.toUpperCase()) + 1)), 1, 7);
-  if (!days || days.length === 0) return undefined;
-  const times = days.flatMap((day) => hours.map((hour) => (day - 1) * 24 + hour)).sort((a, b) => a - b);
-  return Math.max(...times.map((time, index) => (index + 1 < times.length ? times[index + 1] : times[0] + 7 * 24) - time));
-}
-
-const DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-
-/** `*`, `n`, `a-b`, `a/n`, `*\/n`, `a-b/n` and comma lists of them → the values, or undefined. */
-function expand(field: string, min: number, max: number): number[] | undefined {
-  const values = new Set<number>();
-  for (const part of field.split(",")) {
-    const match = /^(\*|\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(part);
-    if (!match) return undefined;
-    const start = match[1] === "*" ? min : Number(match[1]);
-    const end = match[2] !== undefined ? Number(match[2]) : match[1] === "*" || match[3] !== undefined ? max : start;
-    const step = match[3] !== undefined ? Number(match[3]) : 1;
-    if (start < min || end > max || start > end || step < 1) return undefined;
-    for (let value = start; value <= end; value += step) values.add(value);
-  }
-  return [...values];
 }
