@@ -114,6 +114,30 @@ describe("freshness check handler", () => {
     expect(logs.find((entry) => entry.decision === "summary")).toMatchObject({ StaleSources: 4, staleSources: 4 });
   });
 
+  test("a source that went stale since the previous run is marked and counted in a second metric", async () => {
+    // GIVEN A's newest EBS copy passed the 36 h objective half an hour ago; B's backup recovery point passed 44 h long ago
+    ec2.on(DescribeSnapshotsCommand, { OwnerIds: ["self"] }).resolves({
+      Snapshots: [{ SnapshotId: "snap-1", StartTime: hoursAgo(36.5), Description: `copy from ${A}`, Tags: [{ Key: "aws:dlm:lifecycle-policy-id", Value: "policy-0aaa" }] }],
+    });
+    ec2.on(DescribeSnapshotsCommand, { RestorableByUserIds: [DR] }).resolves({ Snapshots: [] });
+    rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [] });
+    backup.on(ListRecoveryPointsByBackupVaultCommand).resolves({
+      RecoveryPoints: [{ Status: "COMPLETED", CreationDate: hoursAgo(50), SourceBackupVaultArn: `arn:aws:backup:us-east-1:${B}:backup-vault:v` }],
+    });
+
+    // WHEN the check runs with the second metric configured
+    await handler(settings({ newlyStaleMetricName: "NewlyStaleSources" }))(EVENT);
+
+    // THEN only A's EBS line says newlyStale, and the summary publishes both counts in one EMF document
+    const staleLines = logs.filter((entry) => entry.decision === "stale");
+    expect(staleLines.filter((entry) => entry.newlyStale === true).map((entry) => `${entry.flow}/${entry.account}`)).toEqual([`ebs/${A}`]);
+    expect(logs.find((entry) => entry.decision === "summary")).toMatchObject({
+      StaleSources: 4,
+      NewlyStaleSources: 1,
+      _aws: { CloudWatchMetrics: [{ Metrics: [{ Name: "StaleSources", Unit: "Count" }, { Name: "NewlyStaleSources", Unit: "Count" }] }] },
+    });
+  });
+
   test("pages through every listing", async () => {
     // GIVEN two pages of DR snapshots, the fresh copy on the second
     const settingsEbs = settings({ expected: [{ account: A, region: "us-east-1", flow: "ebs" }] });

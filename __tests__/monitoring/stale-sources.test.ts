@@ -1,4 +1,4 @@
-import { newestCopies, staleSources, type DrCopy, type ExpectedSource } from "../../modules/dr-account/freshness-check/stale-sources";
+import { newestCopies, newlyStale, staleSources, type DrCopy, type ExpectedSource } from "../../modules/dr-account/freshness-check/stale-sources";
 import { backupCopySource, ebsCopyAccount, rdsCopySource } from "../../modules/dr-account/freshness-check/copy-provenance";
 
 const NOW = new Date("2026-06-10T12:00:00Z");
@@ -92,5 +92,25 @@ describe("copy provenance", () => {
     expect(ebsCopyAccount("[Copied snap-0aaaaaaaaaaaaaaaa from us-east-1]", accounts, owners)).toBe(A);
     // an account that is not expected here, or an unknown snapshot, attributes nothing
     expect(ebsCopyAccount("copy from 999999999999 of snap-0bbbbbbbbbbbbbbbb", accounts, owners)).toBeUndefined();
+  });
+});
+
+describe("newlyStale (what tells someone again while others are already stale)", () => {
+  test("counts the sources whose newest copy passed the objective within the last run interval, not older ones nor those without a copy", () => {
+    // GIVEN a source 36.5 h old (passed 36 h half an hour ago), one 37 h old (exactly an hour ago), one 40 h old, one with no copy
+    const expected: ExpectedSource[] = ["111111111111", "222222222222", "333333333333", "444444444444"].map((account) => ({ account, region: "us-east-1", flow: "ebs" }));
+    const copies: DrCopy[] = [
+      { account: "111111111111", region: "us-east-1", flow: "ebs", createdAt: hoursAgo(36.5) },
+      { account: "222222222222", region: "us-east-1", flow: "ebs", createdAt: hoursAgo(37) },
+      { account: "333333333333", region: "us-east-1", flow: "ebs", createdAt: hoursAgo(40) },
+    ];
+    const stale = staleSources(expected, copies, NOW, RPO);
+
+    // WHEN the hourly check asks which went stale since its previous run
+    const newly = newlyStale(stale, 1);
+
+    // THEN the first two, not the one stale for 4 hours, not the one that never sent
+    expect(stale.map((source) => source.account)).toEqual(["111111111111", "222222222222", "333333333333", "444444444444"]);
+    expect(newly.map((source) => source.account)).toEqual(["111111111111", "222222222222"]);
   });
 });

@@ -140,6 +140,11 @@ describe("the monitoring of every flow, synthesized", () => {
       const alarm = resources(dr, "aws_cloudwatch_metric_alarm").find((a) => a.metric_name === "StaleSources" && a.provider === check.provider);
       expect(alarm).toMatchObject({ namespace: "snapshot-dr/DR", statistic: "Maximum", period: 3600, threshold: 0, treat_missing_data: "breaching", evaluation_periods: 2 });
       expect(alarm).not.toHaveProperty("dimensions");
+      // AND a second alarm tells again when one more source goes stale (one hourly period; silence is the first one's)
+      const again = resources(dr, "aws_cloudwatch_metric_alarm").find((a) => a.metric_name === "NewlyStaleSources" && a.provider === check.provider);
+      expect(again).toMatchObject({ namespace: "snapshot-dr/DR", statistic: "Maximum", period: 3600, threshold: 0, treat_missing_data: "notBreaching", evaluation_periods: 1 });
+      expect(again!.alarm_actions).toEqual(alarm!.alarm_actions);
+      expect(check.environment.variables.NEWLY_STALE_METRIC_NAME).toBe("NewlyStaleSources");
     }
     // AND its role may read, not change; the same policy whatever the number of accounts
     const role = resources(dr, "aws_iam_role").find((r) => r.name === "snapshot-dr-freshness-check")!;

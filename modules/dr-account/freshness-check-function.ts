@@ -34,12 +34,14 @@ export interface FreshnessCheckFunctionProps {
 }
 
 /**
- * The freshness check of one DR region (see `freshness-check/handler.ts`), run hourly, and its alarm: more
- * than zero stale sources, or no report at all for two hours (missing data is breaching), tells someone.
+ * The freshness check of one DR region (see `freshness-check/handler.ts`), run hourly, and its two alarms: more
+ * than zero stale sources, or no report at all for two hours (missing data is breaching), tells someone; and
+ * one more source gone stale tells someone again, though the first alarm is already in ALARM and would not.
  */
 export class FreshnessCheckFunction extends Construct {
   readonly function: EventDrivenFunction;
   readonly staleSourcesAlarm: NotifyingAlarm;
+  readonly newlyStaleSourcesAlarm: NotifyingAlarm;
 
   constructor(scope: Construct, id: string, props: FreshnessCheckFunctionProps) {
     super(scope, id);
@@ -85,6 +87,7 @@ export class FreshnessCheckFunction extends Construct {
           : {}),
         METRIC_NAMESPACE: names.metricNamespace,
         METRIC_NAME: names.metricName,
+        NEWLY_STALE_METRIC_NAME: names.newlyStaleMetricName,
         ...(props.backupVaultName ? { BACKUP_VAULT_NAME: props.backupVaultName } : {}),
         ...(props.rdsImport
           ? { RDS_IMPORT_TAG_KEY: props.rdsImport.tagKey, RDS_IMPORT_TAG_VALUE: props.rdsImport.tagValue, RDS_IMPORT_PREFIX: props.rdsImport.prefix }
@@ -102,6 +105,18 @@ export class FreshnessCheckFunction extends Construct {
       metric: { namespace: names.metricNamespace, metricName: names.metricName, statistic: "Maximum", periodSeconds: 3600 },
       evaluationPeriods: 2,
       treatMissingData: "breaching",
+    });
+    // One hourly period: ALARM in the hour a source goes stale, OK the next hour, ALARM again for the next one.
+    // Missing data is not breaching here: the alarm above already reports a check that stopped reporting.
+    this.newlyStaleSourcesAlarm = new NotifyingAlarm(this, "newly-stale-sources-alarm", {
+      provider: props.provider,
+      region: props.region,
+      alarmName: alarmName(props.namePrefix, `newly-stale-sources-${props.region}`),
+      description:
+        `At least one more source's newest DR copy in ${props.region} became older than the recovery point objective in the last hour, ` +
+        `while others may already be stale. Find it in /aws/lambda/${names.functionName}: lines with "decision":"stale" and "newlyStale":true. Runbook: README "Operations".`,
+      metric: { namespace: names.metricNamespace, metricName: names.newlyStaleMetricName, statistic: "Maximum", periodSeconds: 3600 },
+      treatMissingData: "notBreaching",
     });
   }
 }

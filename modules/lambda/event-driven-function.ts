@@ -206,8 +206,8 @@ export class EventDrivenFunction extends Construct {
       region,
       alarmName: `${names.functionName}-errors`,
       description:
-        `${names.functionName} failed at least once in 5 minutes. Its log (/aws/lambda/${names.functionName}) has a line ` +
-        `with "decision":"failed" for each failure. Runbook: README "Operations".`,
+        `${names.functionName} failed at least once in 5 minutes. Its log (/aws/lambda/${names.functionName}) names each failure ` +
+        `(the function's query: docs/operations.md, "Failure lines"); a timeout or crash shows as the runtime's ERROR and REPORT lines. Runbook: README "Operations".`,
       metric: {
         namespace: "AWS/Lambda",
         metricName: "Errors",

@@ -19,7 +19,7 @@ export function alarmName(namePrefix: string, what: string): string {
   return name;
 }
 
-/** The freshness check's function and its metric (one metric per region, no per-source dimension). */
+/** The freshness check's function and its metrics (stale, and newly stale since the last run: per region, no per-source dimension). */
 export function freshnessCheckNames(namePrefix: string) {
   return {
     functionName: `${namePrefix}-freshness-check`,
@@ -28,6 +28,7 @@ export function freshnessCheckNames(namePrefix: string) {
     roleName: `${namePrefix}-freshness-check`,
     metricNamespace: `${namePrefix}/DR`,
     metricName: "StaleSources",
+    newlyStaleMetricName: "NewlyStaleSources",
   };
 }
 

@@ -8,7 +8,7 @@ import { createRetrying, defaultSleep, TRANSIENT_ERRORS } from "../../lambda/run
 import { ACCOUNT_ID, settingsReader } from "../../lambda/runtime/settings";
 import { backupCopies, ebsCopies, rdsCopies, type CopiesFound } from "./dr-copies";
 import { discoverDrCopyPolicies, type DrCopyPolicy, type DrCopyPolicyFilter } from "./dr-copy-policies";
-import { FLOWS, staleSources, type ExpectedSource, type Flow, type StaleSource } from "./stale-sources";
+import { FLOWS, newlyStale, staleSources, type ExpectedSource, type Flow, type StaleSource } from "./stale-sources";
 
 /**
  * The DR account's freshness check (a dead-man's switch), one per region where DR copies land, run hourly:
@@ -17,13 +17,18 @@ import { FLOWS, staleSources, type ExpectedSource, type Flow, type StaleSource }
  * event policies whose EBS copies count are found at each run in the source regions (`dr-copy-policies.ts`).
  *
  * Output, all in this function's log group:
- * - one `"decision":"stale"` line per stale source (account, region, flow, reason, newest copy, age, RPO);
+ * - one `"decision":"stale"` line per stale source (account, region, flow, reason, newest copy, age, RPO, and
+ *   `newlyStale: true` when it went stale since the previous hourly run);
  * - one `"decision":"dlm-policy-not-enabled"` line per DR copy event policy that is DISABLED or in ERROR, and one
  *   `"decision":"dlm-policy-missing"` line per source region where none was found (its sources show as stale);
  * - one `"decision":"summary"` line in CloudWatch Embedded Metric Format, which publishes the metric
- *   `<METRIC_NAMESPACE>/<METRIC_NAME>` (the number of stale sources) with no dimension: one metric per region,
+ *   `<METRIC_NAMESPACE>/<METRIC_NAME>` (the number of stale sources) and, when `NEWLY_STALE_METRIC_NAME` is set,
+ *   that metric (the number that went stale since the previous run), with no dimension: two metrics per region,
  *   whatever the number of accounts. A run that fails publishes nothing, which the alarm treats as breaching.
  */
+
+/** The check runs hourly (`rate(1 hour)`): a source that went stale since the previous run is at most this far past its objective. */
+export const CHECK_INTERVAL_HOURS = 1;
 
 export interface Settings {
   readonly drAccountId: string;
@@ -35,6 +40,8 @@ export interface Settings {
   readonly rdsImport?: { readonly tagKey: string; readonly tagValue: string; readonly prefix: string };
   readonly metricNamespace: string;
   readonly metricName: string;
+  /** @default - the newly stale count is not published */
+  readonly newlyStaleMetricName?: string;
 }
 
 const SOURCE = /^(ebs|rds|backup)\/(\d{12})\/([a-z]{2}(-gov)?-[a-z]+-\d)$/;
@@ -86,8 +93,19 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
   if (expected.some((source) => source.flow === "rds") && !rdsImport) {
     problems.push("RDS_IMPORT_TAG_KEY, RDS_IMPORT_TAG_VALUE and RDS_IMPORT_PREFIX are required when RDS sources are expected");
   }
+  const newlyStaleMetricName = optional("NEWLY_STALE_METRIC_NAME");
   if (problems.length > 0) throw new Error(`Invalid freshness check configuration: ${problems.join("; ")}`);
-  return { drAccountId, expected, rpoHours, ...(dlmPolicyFilter ? { dlmPolicyFilter } : {}), ...(backupVaultName ? { backupVaultName } : {}), ...(rdsImport ? { rdsImport } : {}), metricNamespace, metricName };
+  return {
+    drAccountId,
+    expected,
+    rpoHours,
+    ...(dlmPolicyFilter ? { dlmPolicyFilter } : {}),
+    ...(backupVaultName ? { backupVaultName } : {}),
+    ...(rdsImport ? { rdsImport } : {}),
+    metricNamespace,
+    metricName,
+    ...(newlyStaleMetricName ? { newlyStaleMetricName } : {}),
+  };
 }
 
 export interface ScheduledEvent {
@@ -161,7 +179,8 @@ export function createHandler(deps: HandlerDeps): (event: ScheduledEvent) => Pro
     const copies = found.flatMap((f) => f.copies);
     const unattributedCopies = found.reduce((sum, f) => sum + f.unattributed, 0);
     const stale = staleSources(settings.expected, copies, at, settings.rpoHours);
-    for (const source of stale) log({ decision: "stale", ...source });
+    const newly = new Set(newlyStale(stale, CHECK_INTERVAL_HOURS));
+    for (const source of stale) log({ decision: "stale", ...source, ...(newly.has(source) ? { newlyStale: true } : {}) });
     if (unattributedCopies > 0) log({ decision: "unattributed", region, unattributedCopies, reason: "DR-owned copies whose source could not be read from their tags or description" });
     // Embedded Metric Format: CloudWatch Logs extracts the metric; an empty dimension set keeps it one per region.
     log({
@@ -169,15 +188,23 @@ export function createHandler(deps: HandlerDeps): (event: ScheduledEvent) => Pro
       region,
       expectedSources: settings.expected.length,
       staleSources: stale.length,
+      newlyStaleSources: newly.size,
       copiesFound: copies.length,
       unattributedCopies,
       dlmPolicies: dlmPolicies.length,
       dlmPoliciesNotEnabled: dlmPolicies.filter((p) => p.state !== "ENABLED").length,
       _aws: {
         Timestamp: at.getTime(),
-        CloudWatchMetrics: [{ Namespace: settings.metricNamespace, Dimensions: [[]], Metrics: [{ Name: settings.metricName, Unit: "Count" }] }],
+        CloudWatchMetrics: [
+          {
+            Namespace: settings.metricNamespace,
+            Dimensions: [[]],
+            Metrics: [{ Name: settings.metricName, Unit: "Count" }, ...(settings.newlyStaleMetricName ? [{ Name: settings.newlyStaleMetricName, Unit: "Count" }] : [])],
+          },
+        ],
       },
       [settings.metricName]: stale.length,
+      ...(settings.newlyStaleMetricName ? { [settings.newlyStaleMetricName]: newly.size } : {}),
     });
     return { expectedSources: settings.expected.length, stale, copiesFound: copies.length, unattributedCopies, dlmPolicies };
   };

@@ -82,3 +82,13 @@ export function staleSources(
   }
   return stale;
 }
+
+/**
+ * The stale sources that went stale within the last `intervalHours` (the check's schedule): their newest copy
+ * passed the objective since the previous run. Counted apart, so that one more stale source notifies someone
+ * even while the count of stale sources is already above zero. A source with no copy at all never counts here:
+ * it is stale from the first run on, which the count already reports.
+ */
+export function newlyStale(stale: readonly StaleSource[], intervalHours: number): StaleSource[] {
+  return stale.filter((source) => source.reason === "too-old" && source.ageHours !== undefined && source.ageHours - source.rpoHours <= intervalHours);
+}
