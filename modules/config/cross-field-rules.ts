@@ -1,4 +1,5 @@
 import { backupRules } from "./backup-rules";
+import { freshnessRegionsFitTheAccount } from "./freshness-rules";
 import { guardrailPolicyRules } from "./guardrail-policy-rules";
 import { kmsAliasRules } from "./kms-alias-rules";
 import { isRegionInPartition } from "./regions";
@@ -188,6 +189,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   ...backupRules,
   rdsCopiesCanBeShared,
   transitCopiesOutliveTheNextSnapshot,
+  freshnessRegionsFitTheAccount,
   ...kmsAliasRules,
   ...tagRules,
   ...guardrailPolicyRules,

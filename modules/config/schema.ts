@@ -98,6 +98,24 @@ export const sourceAccountSchema = z
       .strict()
       .describe("AWS Backup settings of this account.")
       .default({}),
+    freshness: z
+      .object({
+        /** The regions whose EBS copies the DR account's freshness check expects. @default - every region of the account */
+        ebs: z.array(region).optional().describe("The regions whose EBS copies the freshness check expects ([] for none). Default: every region of the account."),
+        /** The regions whose RDS copies it expects (with rds.enabled). @default - every region of the account */
+        rds: z.array(region).optional().describe("The regions whose RDS copies the freshness check expects ([] for none; needs rds.enabled). Default: every region of the account."),
+        /** The regions whose AWS Backup copies it expects (with AWS Backup on for the account). @default - every region of the account */
+        backup: z
+          .array(region)
+          .optional()
+          .describe("The regions whose AWS Backup copies the freshness check expects ([] for none; needs AWS Backup on for the account). Default: every region of the account."),
+      })
+      .strict()
+      .describe(
+        "Where the DR account's freshness check expects copies from this account, per flow. A region listed here with nothing to copy in that flow " +
+          "(no tagged volume, no database) would be reported stale forever: leave it out. Default: every region of the account, for every flow it uses.",
+      )
+      .default({}),
   })
   .strict()
   .describe("A source account.");

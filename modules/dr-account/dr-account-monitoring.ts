@@ -28,10 +28,12 @@ export function expectedSourcesByRegion(config: SnapshotDrConfig): Map<string, E
   const byRegion = new Map<string, ExpectedSource[]>();
   const add = (region: string, source: ExpectedSource) => byRegion.set(region, [...(byRegion.get(region) ?? []), source]);
   for (const account of config.sourceAccounts) {
+    // sourceAccounts[].freshness narrows a flow to the regions that have something to copy; default: all of them.
+    const expects = (flow: "ebs" | "rds" | "backup", region: string) => (account.freshness[flow] ?? account.regions).includes(region);
     for (const region of account.regions) {
-      for (const copyRegion of config.drAccount.copyRegions) add(copyRegion, { account: account.id, region, flow: "ebs" });
-      if (config.rds.enabled) add(region, { account: account.id, region, flow: "rds" });
-      if (backupEnabledFor(config, account)) add(backupDrVaultRegion(config, region), { account: account.id, region, flow: "backup" });
+      if (expects("ebs", region)) for (const copyRegion of config.drAccount.copyRegions) add(copyRegion, { account: account.id, region, flow: "ebs" });
+      if (config.rds.enabled && expects("rds", region)) add(region, { account: account.id, region, flow: "rds" });
+      if (backupEnabledFor(config, account) && expects("backup", region)) add(backupDrVaultRegion(config, region), { account: account.id, region, flow: "backup" });
     }
   }
   return byRegion;
