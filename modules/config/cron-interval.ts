@@ -17,8 +17,8 @@
  * cycle's last run to the next cycle's first.
  */
 
-const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-const WEEKDAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+export const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+export const WEEKDAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 const SATURDAY = 7;
 const SUNDAY = 1;
 const CYCLE_DAYS = 146_097;
@@ -141,7 +141,7 @@ function parseCron(expression: string): CronSchedule | undefined {
 }
 
 /** `*`, `n`, `a-b`, `a/n`, `*\/n`, `a-b/n` and comma lists of them (names allowed) → the values, or undefined. */
-function parseValues(field: string, min: number, max: number, names?: readonly string[]): Set<number> | undefined {
+export function parseValues(field: string, min: number, max: number, names?: readonly string[]): Set<number> | undefined {
   const values = new Set<number>();
   for (const item of field.split(",")) {
     const range = parseRange(item, min, max, names);
@@ -183,7 +183,7 @@ function nearestWeekday(target: number, monthLength: number, weekdayOfFirst: num
 }
 
 /** Day-of-month items: values, ranges and steps, `L` (last day), `LW` (last weekday), `nW` (nearest weekday). */
-function parseDayOfMonth(field: string): DayTest | undefined {
+export function parseDayOfMonth(field: string): DayTest | undefined {
   const tests: DayTest[] = [];
   for (const item of field.toUpperCase().split(",")) {
     const nearest = /^(\d+)W$/.exec(item);
@@ -204,7 +204,7 @@ function parseDayOfMonth(field: string): DayTest | undefined {
 }
 
 /** Day-of-week items (1 = SUN): values, names, ranges, `L` (Saturday), `nL` (the month's last), `n#k` (its k-th). */
-function parseDayOfWeek(field: string): DayTest | undefined {
+export function parseDayOfWeek(field: string): DayTest | undefined {
   const items = field.toUpperCase().split(",");
   if (items.length > 1 && items.some((item) => item.includes("#"))) return undefined;
   const tests: DayTest[] = [];
