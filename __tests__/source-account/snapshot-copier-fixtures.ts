@@ -1,6 +1,6 @@
-import { DescribeSnapshotsCommand, type DescribeSnapshotsCommandInput, type EC2Client, type Snapshot } from "@aws-sdk/client-ec2";
+import { CopySnapshotCommand, DeleteSnapshotCommand, DescribeSnapshotsCommand, EC2Client, type DescribeSnapshotsCommandInput, type Snapshot } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
-import { readSettings, type SnapshotCopierEvent, type SnapshotNotificationDetail } from "../../modules/source-account/snapshot-copier/handler";
+import { createHandler, readSettings, type SnapshotCopierEvent, type SnapshotNotificationDetail } from "../../modules/source-account/snapshot-copier/handler";
 
 /** Fixtures of the snapshot copier's handler tests: an account, its settings, snapshots and events. */
 
@@ -118,4 +118,30 @@ export function givenInventory(ec2Mock: Ec2Mock, inventory: Inventory): void {
     }
     throw new Error(`unexpected DescribeSnapshots ${JSON.stringify(input)}`);
   });
+}
+
+/**
+ * The copier under test, for a describe block: its handler on a mocked EC2 client (reset before each test, every
+ * CopySnapshot answered with a new id), the backoff's sleep, and what it copied and deleted.
+ */
+export function copierUnderTest() {
+  const ec2Mock = mockClient(EC2Client);
+  const sleep = jest.fn((_ms: number) => Promise.resolve());
+  const handle = createHandler({ ec2: new EC2Client({ region: REGION }), settings: SETTINGS, now: () => NOW, sleep, random: () => 0.5 });
+  let copyCount = 0;
+  beforeEach(() => {
+    ec2Mock.reset();
+    sleep.mockClear();
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+    copyCount = 0;
+    ec2Mock.on(CopySnapshotCommand).callsFake(() => ({ SnapshotId: `snap-0c${String(++copyCount).padStart(3, "0")}` }));
+  });
+  afterEach(() => jest.restoreAllMocks());
+  return {
+    ec2Mock,
+    sleep,
+    handle,
+    copiedSources: () => ec2Mock.commandCalls(CopySnapshotCommand).map((call) => call.args[0].input.SourceSnapshotId),
+    deletedCopies: () => ec2Mock.commandCalls(DeleteSnapshotCommand).map((call) => call.args[0].input.SnapshotId),
+  };
 }

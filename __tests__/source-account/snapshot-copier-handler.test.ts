@@ -1,14 +1,12 @@
 import {
   CopySnapshotCommand,
-  DeleteSnapshotCommand,
   DescribeSnapshotsCommand,
-  EC2Client,
   ModifySnapshotAttributeCommand,
   type CopySnapshotCommandInput,
 } from "@aws-sdk/client-ec2";
-import { mockClient } from "aws-sdk-client-mock";
-import { createHandler, readSettings, type SnapshotCopierEvent, type SnapshotCopierHandler } from "../../modules/source-account/snapshot-copier/handler";
+import { readSettings, type SnapshotCopierEvent } from "../../modules/source-account/snapshot-copier/handler";
 import {
+  copierUnderTest,
   copySnapshotEvent,
   createSnapshotEvent,
   DR_ACCOUNT,
@@ -16,36 +14,16 @@ import {
   givenInventory,
   KMS_B_ALIAS_ARN,
   multiVolumeEvent,
-  NOW,
   REGION,
   scheduledEvent,
-  sdkError,
   selectedSnapshot,
-  SETTINGS,
   SOURCE_ACCOUNT,
   SOURCE_KMS_KEY,
   transitCopy,
 } from "./snapshot-copier-fixtures";
 
 describe("snapshot copier handler: reconciliation", () => {
-  const ec2Mock = mockClient(EC2Client);
-  let sleep: jest.Mock<Promise<void>, [number]>;
-  let handle: SnapshotCopierHandler;
-  let copyCount: number;
-
-  beforeEach(() => {
-    ec2Mock.reset();
-    jest.spyOn(console, "log").mockImplementation(() => undefined);
-    sleep = jest.fn((_ms: number) => Promise.resolve());
-    handle = createHandler({ ec2: new EC2Client({ region: REGION }), settings: SETTINGS, now: () => NOW, sleep, random: () => 0.5 });
-    copyCount = 0;
-    ec2Mock.on(CopySnapshotCommand).callsFake(() => ({ SnapshotId: `snap-0c${String(++copyCount).padStart(3, "0")}` }));
-  });
-
-  afterEach(() => jest.restoreAllMocks());
-
-  const copiedSources = () => ec2Mock.commandCalls(CopySnapshotCommand).map((call) => call.args[0].input.SourceSnapshotId);
-  const deletedCopies = () => ec2Mock.commandCalls(DeleteSnapshotCommand).map((call) => call.args[0].input.SnapshotId);
+  const { ec2Mock, handle, copiedSources, deletedCopies } = copierUnderTest();
 
   describe("copies", () => {
     test("copies a selected snapshot without a transit copy under KMS-B, with the transit description and provenance tags", async () => {
@@ -226,114 +204,6 @@ describe("snapshot copier handler: reconciliation", () => {
       // THEN
       expect(result.shared).toEqual(["snap-0b01"]);
       expect(copiedSources()).toEqual([]);
-    });
-  });
-
-  describe("quota, throttling and the deadline defer work instead of failing", () => {
-    test("starts only as many copies as the 20 concurrent copies per destination Region leave", async () => {
-      // GIVEN 18 copies in flight and 5 volumes waiting
-      const pending = Array.from({ length: 18 }, (_, i) => transitCopy(`snap-0e${String(i).padStart(3, "0")}`, "pending", 1, { volumeId: `vol-1${i}` }));
-      const waiting = Array.from({ length: 5 }, (_, i) => selectedSnapshot(`snap-0a0${i}`, 5 - i, { VolumeId: `vol-2${i}` }));
-      givenInventory(ec2Mock, { selected: waiting, transit: pending });
-
-      // WHEN
-      const result = await handle(scheduledEvent);
-
-      // THEN the two oldest start; three wait for the next run
-      expect(copiedSources()).toEqual(["snap-0a00", "snap-0a01"]);
-      expect(result.deferred.copies).toBe(3);
-      expect(result.copiesInFlight).toBe(20);
-      expect(result.deferredBecause).toBe("copy: 18 copies in flight, quota 20");
-    });
-
-    test("ResourceLimitExceeded is not retried: the remaining copies wait for the next run and the run succeeds", async () => {
-      // GIVEN
-      givenInventory(ec2Mock, {
-        selected: [selectedSnapshot("snap-0a01", 2, { VolumeId: "vol-0001" }), selectedSnapshot("snap-0a02", 1, { VolumeId: "vol-0002" })],
-      });
-      ec2Mock.on(CopySnapshotCommand).rejects(sdkError("ResourceLimitExceeded", "too many snapshot copies in progress"));
-
-      // WHEN
-      const result = await handle(scheduledEvent);
-
-      // THEN
-      expect(ec2Mock.commandCalls(CopySnapshotCommand)).toHaveLength(1);
-      expect(result).toMatchObject({ copied: [], deferred: { copies: 2 }, deferredBecause: "copy: ResourceLimitExceeded" });
-      expect(sleep).not.toHaveBeenCalled();
-    });
-
-    test("a throttle that outlasts the retries defers the copies instead of failing the invocation", async () => {
-      // GIVEN
-      givenInventory(ec2Mock, { selected: [selectedSnapshot("snap-0a01")] });
-      ec2Mock.on(CopySnapshotCommand).rejects(sdkError("RequestLimitExceeded"));
-
-      // WHEN
-      const result = await handle(scheduledEvent);
-
-      // THEN six attempts with backoff, then deferred
-      expect(ec2Mock.commandCalls(CopySnapshotCommand)).toHaveLength(6);
-      expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([100, 200, 400, 800, 1600]);
-      expect(result).toMatchObject({ deferred: { copies: 1 }, deferredBecause: "copy: RequestLimitExceeded" });
-    });
-
-    test("a throttle retried once then copies", async () => {
-      // GIVEN
-      givenInventory(ec2Mock, { selected: [selectedSnapshot("snap-0a01")] });
-      ec2Mock.on(CopySnapshotCommand).rejectsOnce(sdkError("RequestLimitExceeded")).resolves({ SnapshotId: "snap-0c001" });
-
-      // WHEN
-      const result = await handle(scheduledEvent);
-
-      // THEN
-      expect(result.copied).toEqual(["snap-0c001"]);
-      expect(sleep).toHaveBeenCalledTimes(1);
-    });
-
-    test("a throttled listing defers the whole run: nothing is decided on a partial picture", async () => {
-      // GIVEN
-      ec2Mock.on(DescribeSnapshotsCommand).rejects(sdkError("RequestLimitExceeded"));
-
-      // WHEN
-      const result = await handle(scheduledEvent);
-
-      // THEN
-      expect(result).toMatchObject({ copied: [], shared: [], deleted: [], deferredBecause: "listing snapshots: RequestLimitExceeded" });
-      expect(ec2Mock.commandCalls(CopySnapshotCommand)).toHaveLength(0);
-    });
-
-    test("a run near its deadline starts nothing and leaves the work to the next run", async () => {
-      // GIVEN
-      givenInventory(ec2Mock, {
-        selected: [selectedSnapshot("snap-0a01", 3)],
-        transit: [transitCopy("snap-0b09", "completed", 1, { volumeId: "vol-0009" })],
-      });
-
-      // WHEN
-      const result = await handle(scheduledEvent, { getRemainingTimeInMillis: () => 30_000 });
-
-      // THEN
-      expect(ec2Mock.commandCalls(CopySnapshotCommand)).toHaveLength(0);
-      expect(ec2Mock.commandCalls(ModifySnapshotAttributeCommand)).toHaveLength(0);
-      expect(result).toMatchObject({ deferred: { copies: 1, shares: 1 }, deferredBecause: "share: invocation deadline near" });
-    });
-
-    test("another error fails that item only: the others proceed and the run throws at the end naming it", async () => {
-      // GIVEN
-      givenInventory(ec2Mock, {
-        selected: [selectedSnapshot("snap-0a01", 2, { VolumeId: "vol-0001" }), selectedSnapshot("snap-0a02", 1, { VolumeId: "vol-0002" })],
-      });
-      ec2Mock
-        .on(CopySnapshotCommand, { SourceSnapshotId: "snap-0a01" })
-        .rejects(sdkError("AccessDenied", "not authorized to use KMS-B"))
-        .on(CopySnapshotCommand, { SourceSnapshotId: "snap-0a02" })
-        .resolves({ SnapshotId: "snap-0c002" });
-
-      // WHEN
-      const outcome = handle(scheduledEvent);
-
-      // THEN
-      await expect(outcome).rejects.toThrow("Reconciliation had 1 failure(s): copy snap-0a01 (AccessDenied: not authorized to use KMS-B)");
-      expect(copiedSources()).toEqual(["snap-0a01", "snap-0a02"]);
     });
   });
 
