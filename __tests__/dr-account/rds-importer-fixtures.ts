@@ -10,7 +10,7 @@ import {
   type DBSnapshot,
 } from "@aws-sdk/client-rds";
 import { mockClient } from "aws-sdk-client-mock";
-import { readSettings, type RdsSnapshotImporterEvent } from "../../modules/dr-account/rds-snapshot-importer/handler";
+import { createHandler, readSettings, type RdsSnapshotImporterEvent } from "../../modules/dr-account/rds-snapshot-importer/handler";
 
 /** Fixtures of the RDS importer's handler tests: accounts, keys, settings, shared snapshots and import copies. */
 
@@ -141,4 +141,16 @@ export function mockRdsClients() {
     mock.on(DeleteDBClusterSnapshotCommand).resolves({});
   }
   return { primaryClient, secondaryClient, primaryMock, secondaryMock };
+}
+
+/**
+ * The importer under test at `now`, for a beforeEach: its handler on freshly mocked clients of both regions, its
+ * log lines parsed (console.log spied: restore with jest.restoreAllMocks), no backoff wait.
+ */
+export function importerUnderTest(now: Date) {
+  const { primaryClient, secondaryClient, primaryMock, secondaryMock } = mockRdsClients();
+  const lines: Record<string, unknown>[] = [];
+  jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(JSON.parse(line)));
+  const handle = createHandler({ rds: primaryClient, secondaryRds: secondaryClient, settings: SETTINGS, now: () => now, sleep: () => Promise.resolve() });
+  return { primaryMock, secondaryMock, handle, lines };
 }

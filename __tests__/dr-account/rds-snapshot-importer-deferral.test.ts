@@ -9,17 +9,16 @@ import {
   type RDSClient,
 } from "@aws-sdk/client-rds";
 import type { AwsClientStub } from "aws-sdk-client-mock";
-import { createHandler, type RdsSnapshotImporterHandler } from "../../modules/dr-account/rds-snapshot-importer/handler";
+import type { RdsSnapshotImporterHandler } from "../../modules/dr-account/rds-snapshot-importer/handler";
 import {
   NOW,
   REGION,
   SECONDARY,
-  SETTINGS,
   SOURCE_A,
   SOURCE_B,
   daysAgo,
   importDb,
-  mockRdsClients,
+  importerUnderTest,
   scheduledEvent,
   sdkError,
   sharedDb,
@@ -35,14 +34,7 @@ describe("RDS snapshot importer handler: work deferred to the next run", () => {
   let handle: RdsSnapshotImporterHandler;
   let lines: Record<string, unknown>[];
 
-  beforeEach(() => {
-    const { primaryClient, secondaryClient, ...mocks } = mockRdsClients();
-    ({ primaryMock, secondaryMock } = mocks);
-    lines = [];
-    jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(JSON.parse(line)));
-    const sleep = (_ms: number) => Promise.resolve();
-    handle = createHandler({ rds: primaryClient, secondaryRds: secondaryClient, settings: SETTINGS, now: () => NOW, sleep });
-  });
+  beforeEach(() => ({ primaryMock, secondaryMock, handle, lines } = importerUnderTest(NOW)));
 
   afterEach(() => {
     primaryMock.restore();

@@ -1,7 +1,7 @@
 import { CopyDBSnapshotCommand, DeleteDBSnapshotCommand, DescribeDBSnapshotsCommand, type DBSnapshot, type RDSClient } from "@aws-sdk/client-rds";
 import type { AwsClientStub } from "aws-sdk-client-mock";
-import { createHandler, type RdsSnapshotImporterHandler } from "../../modules/dr-account/rds-snapshot-importer/handler";
-import { daysAgo, importDb, mockRdsClients, REGION, scheduledEvent, sdkError, SETTINGS, sharedDb, SOURCE_A, SOURCE_B } from "./rds-importer-fixtures";
+import type { RdsSnapshotImporterHandler } from "../../modules/dr-account/rds-snapshot-importer/handler";
+import { daysAgo, importDb, importerUnderTest, REGION, scheduledEvent, sdkError, sharedDb, SOURCE_A, SOURCE_B } from "./rds-importer-fixtures";
 
 /** The importer's bounds: retention first, copies in flight, the per-source cap, the snapshot quota, the deadline. */
 describe("RDS snapshot importer handler: bounded runs", () => {
@@ -10,14 +10,7 @@ describe("RDS snapshot importer handler: bounded runs", () => {
   let handle: RdsSnapshotImporterHandler;
   let lines: Record<string, unknown>[];
 
-  beforeEach(() => {
-    const { primaryClient, secondaryClient, ...mocks } = mockRdsClients();
-    ({ primaryMock, secondaryMock } = mocks);
-    lines = [];
-    jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(JSON.parse(line)));
-    const sleep = (_ms: number) => Promise.resolve();
-    handle = createHandler({ rds: primaryClient, secondaryRds: secondaryClient, settings: SETTINGS, now: () => new Date(daysAgo(0)), sleep });
-  });
+  beforeEach(() => ({ primaryMock, secondaryMock, handle, lines } = importerUnderTest(new Date(daysAgo(0)))));
 
   afterEach(() => {
     primaryMock.restore();
