@@ -81,6 +81,23 @@ describe("forward topics of two regions and two accounts, no subscription", () =
     expect(Math.min(...perRegion.values())).toBeGreaterThanOrEqual(7);
   });
 
+  test("each rule with a forward topic has an alarm on its failed deliveries; a rule without one has none", () => {
+    // WHEN synthesized THEN in the DR account the rules of us-east-1 and eu-west-1 are watched, those of us-west-2 not
+    const dr = stackNamed(stacks, "dr-");
+    const alarms = resources(dr, "aws_cloudwatch_metric_alarm").filter((alarm) => alarm.namespace === "AWS/Events");
+    const rulesWithForwards = [...notificationTargets(dr).values()]
+      .filter((targets) => targets.some((t) => t.target_id !== "alarm-topic"))
+      .map((targets) => ({ provider: targets[0].provider, name: dr.resource.aws_cloudwatch_event_rule[/^\$\{aws_cloudwatch_event_rule\.([^.]+)\.name\}$/.exec(targets[0].rule)![1]].name }));
+    expect(rulesWithForwards.length).toBeGreaterThan(10);
+    expect(rulesWithForwards.filter((rule) => rule.provider === "aws.us-west-2")).toEqual([]);
+    expect(alarms.map((a) => `${a.provider} ${a.alarm_name}`).sort()).toEqual(rulesWithForwards.map((r) => `${r.provider} ${r.name}-failed-deliveries`).sort());
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({ metric_name: "FailedInvocations", statistic: "Sum", period: 300, threshold: 0, comparison_operator: "GreaterThanThreshold", treat_missing_data: "notBreaching" });
+      expect(alarm.dimensions).toEqual({ RuleName: alarm.alarm_name.replace(/-failed-deliveries$/, "") });
+      expect(alarm.alarm_actions.slice(1)).toEqual([alarm.provider === "aws.us-east-1" ? CENTRAL_US_EAST_1 : DR_ACCOUNT_EU_WEST_1]);
+    }
+  });
+
   test("the execution role lets EventBridge publish only to the topic of another account, and use its key only for it", () => {
     // WHEN synthesized THEN the DR account's role names the central topic, not its own account's topic
     const dr = stackNamed(stacks, "dr-");

@@ -1,10 +1,12 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { TerraformProvider } from "cdktf";
+import { TerraformProvider, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "crypto";
+import type { SnapshotDrStack } from "../stack/snapshot-dr-stack";
 import { AlarmTopic } from "./alarm-topic";
-import { ForwardTopicDeliveryRole } from "./forward-topic-delivery-role";
+import { ForwardTopicDeliveryRole, forwardTopicDeliveryRoleName } from "./forward-topic-delivery-role";
+import { NotifyingAlarm } from "./notifying-alarm";
 
 /** Properties of an {@link EventNotificationRule}. */
 export interface EventNotificationRuleProps {
@@ -40,6 +42,8 @@ export class EventNotificationRule extends Construct {
   readonly rule: CloudwatchEventRule;
   /** The rule's targets: the alarm topic, then the region's forward topics. */
   readonly targets: readonly CloudwatchEventTarget[];
+  /** With forward topics: the alarm on deliveries that failed for good. */
+  readonly failedDeliveriesAlarm?: NotifyingAlarm;
 
   constructor(scope: Construct, id: string, props: EventNotificationRuleProps) {
     super(scope, id);
@@ -77,5 +81,21 @@ export class EventNotificationRule extends Construct {
       });
     });
     this.targets = [ownTopic, ...forwards];
+    if (forwards.length === 0) return;
+    const namePrefix = (TerraformStack.of(this) as SnapshotDrStack).config.namePrefix;
+    // A forward topic's policy and key are someone else's: a delivery they refuse is dropped after EventBridge's
+    // retries. FailedInvocations counts "invocations that failed permanently", per RuleName, and is sent "only if it
+    // isn't zero" ("Monitoring Amazon EventBridge"): missing data is no failure.
+    this.failedDeliveriesAlarm = new NotifyingAlarm(this, "failed-deliveries", {
+      provider: props.provider,
+      region: props.region,
+      alarmName: `${props.ruleName}-failed-deliveries`,
+      description:
+        `EventBridge could not deliver an event of rule ${props.ruleName} to one of its targets (the alarm topic or a topic to forward to) after its retries. ` +
+        `Check the forward topics' policies and keys (they must let this account's EventBridge, or its role ${forwardTopicDeliveryRoleName(namePrefix)}, publish); ` +
+        "the event itself is in CloudTrail or the source service.",
+      metric: { namespace: "AWS/Events", metricName: "FailedInvocations", dimensions: { RuleName: props.ruleName }, statistic: "Sum", periodSeconds: 300 },
+      treatMissingData: "notBreaching",
+    });
   }
 }
