@@ -172,8 +172,11 @@ describe("the monitoring of every flow, synthesized", () => {
       expect(watched.flatMap((p) => p.detail.eventName).sort()).toEqual(Object.values(TAMPER_EVENTS).flatMap((e) => e.eventNames).sort());
       expect(watched.map((p) => p.source[0]).sort()).toEqual(["aws.backup", "aws.cloudtrail", "aws.dlm", "aws.ec2", "aws.kms", "aws.monitoring", "aws.rbin", "aws.sns"]);
       for (const rule of rules.filter((r) => JSON.parse(r.event_pattern)["detail-type"]?.[0] === "AWS API Call via CloudTrail")) {
-        const target = targets.find((t) => t.provider === provider && t.rule.includes(".name}") && referenced(dr, t.rule)?.resource === rule);
-        expect(referenced(dr, target!.arn)?.type).toBe("aws_sns_topic");
+        const ruleTargets = targets.filter((t) => t.provider === provider && t.rule.includes(".name}") && referenced(dr, t.rule)?.resource === rule);
+        expect(referenced(dr, ruleTargets.find((t) => t.target_id === "alarm-topic")!.arn)?.type).toBe("aws_sns_topic");
+        // AND the forward topic of the same region (forwarded-notifications.test.ts covers the rest)
+        const forwards = ruleTargets.filter((t) => t.target_id !== "alarm-topic").map((t) => t.arn);
+        expect(forwards).toEqual(provider === "aws.us-east-1" ? ["arn:aws:sns:us-east-1:999999999999:central-oncall"] : []);
       }
     }
   });
@@ -212,7 +215,7 @@ describe("without subscriptions", () => {
     const { result } = synth(loadConfig(path.join(__dirname, "../../config/example.yaml")));
     // THEN one notice says so, naming the topic
     expect(result.notices.filter((notice) => notice.includes("No alarm reaches a person"))).toEqual([
-      expect.stringContaining("publish to the SNS topic snapshot-dr-alarms of each region and account"),
+      expect.stringContaining("publish to the SNS topic snapshot-dr-alarms of each account, which has no subscriber until you configure one"),
     ]);
   });
 });

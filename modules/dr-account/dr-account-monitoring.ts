@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import type { SnapshotDrConfig } from "../config/load-config";
 import { backupDrVaultName, backupDrVaultRegion, backupEnabledFor, rdsCopyContract } from "../config/naming";
 import { ServiceRole } from "../iam/service-role";
+import { AlarmTopic } from "../monitoring/alarm-topic";
 import { DlmCopyFailureAlarms } from "../monitoring/dlm-copy-failure-alarms";
 import { alarmTopicName, freshnessCheckNames } from "../monitoring/monitoring-names";
 import { recoveryPointObjectives, unreachableObjectives } from "../monitoring/recovery-point-objectives";
@@ -119,11 +120,14 @@ export class DrAccountMonitoring extends Construct {
     }
 
     this.node.addValidation({ validate: () => unreachableObjectives(config) });
-    const notifications = config.monitoring.notifications;
-    if (notifications.emails.length + notifications.httpsEndpoints.length + notifications.forwardToTopicArns.length === 0) {
+    // Per region: a forward topic serves only its own region's alarms and rules. The DR stack's regions (copy and
+    // source regions) hold every region where an alarm topic lives, and the tamper alerts made each one already.
+    const unreached = stack.regions.filter((region) => !AlarmTopic.of(this, region).reachesSomeone);
+    if (unreached.length > 0) {
       Annotations.of(this).addWarning(
-        "No alarm reaches a person: monitoring.notifications lists no e-mail address, HTTPS endpoint or topic to forward to. " +
-          `The alarms and tamper alerts publish to the SNS topic ${alarmTopicName(config.namePrefix)} of each region and account, ` +
+        `No alarm reaches a person in ${unreached.join(", ")}: monitoring.notifications lists no e-mail address or HTTPS endpoint, ` +
+          "and no topic to forward to in these regions (a forward topic serves only the alarms and alerts of its own region). " +
+          `The alarms, tamper alerts and failed-copy events there publish to the SNS topic ${alarmTopicName(config.namePrefix)} of each account, ` +
           "which has no subscriber until you configure one.",
       );
     }

@@ -23,7 +23,9 @@ export interface AlarmTopicProps {
   readonly notifications: MonitoringConfig["notifications"];
 }
 
-const regionOfTopicArn = (arn: string) => arn.split(":")[3];
+/** The region and the account of an SNS topic ARN (`arn:<partition>:sns:<region>:<account>:<name>`). */
+export const regionOfTopicArn = (arn: string) => arn.split(":")[3];
+export const accountOfTopicArn = (arn: string) => arn.split(":")[4];
 const shortHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 10);
 
 /**
@@ -56,9 +58,13 @@ export class AlarmTopic extends Construct {
   }
 
   readonly region: string;
+  /** The account that owns the topic (and the stack's alarms and rules). */
+  readonly accountId: string;
   readonly key: CustomerManagedKey;
   readonly topic: SnsTopic;
   readonly topicPolicy: SnsTopicPolicy;
+  /** The configured topics to forward to that are in this region, in configuration order. */
+  readonly forwardTopicArns: readonly string[];
   /** What every alarm of the region notifies: this topic, then the configured topics of the same region. */
   readonly alarmActions: readonly string[];
   /** Whether anything reaches a person: a subscription, or a topic to forward to in this region. */
@@ -67,6 +73,7 @@ export class AlarmTopic extends Construct {
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
     this.region = props.region;
+    this.accountId = props.accountId;
     const topicArn = alarmTopicArn(props.partition, props.region, props.accountId, props.namePrefix);
     const policyProps = { partition: props.partition, accountId: props.accountId, topicArn };
 
@@ -106,9 +113,11 @@ export class AlarmTopic extends Construct {
         endpoint: url,
       });
     }
-    // Each forward topic serves the alarms of its own region: a notification never leaves the region of its alarm.
-    const forwards = forwardToTopicArns.filter((arn) => regionOfTopicArn(arn) === props.region);
-    this.alarmActions = [this.topic.arn, ...forwards];
-    this.reachesSomeone = emails.length + httpsEndpoints.length + forwards.length > 0;
+    // Each forward topic serves the alarms and rules of its own region: a notification never leaves the region of
+    // its alarm (EventBridge delivers to cross-account targets of the rule's own Region only, "Sending events to an
+    // AWS service in another account in EventBridge").
+    this.forwardTopicArns = forwardToTopicArns.filter((arn) => regionOfTopicArn(arn) === props.region);
+    this.alarmActions = [this.topic.arn, ...this.forwardTopicArns];
+    this.reachesSomeone = emails.length + httpsEndpoints.length + this.forwardTopicArns.length > 0;
   }
 }
