@@ -49,11 +49,13 @@ export const monitoringSchema = z
           .describe("HTTPS endpoints (an incident tool's webhook) subscribed to every alarm topic; each must confirm the subscription."),
         forwardToTopicArns: z
           .array(topicArn)
-          .max(4, "at most 4 topics: a CloudWatch alarm has at most 5 actions per state, one is the project's own topic")
+          .max(4, "at most 4 topics: a CloudWatch alarm has at most 5 actions per state and an EventBridge rule at most 5 targets (PutTargets), one is the project's own topic")
           .default([])
           .describe(
-            "Existing SNS topics (for example an organization's central on-call topic) that every alarm of the same region also notifies. " +
-              "Their topic policy and key must let cloudwatch.amazonaws.com publish; alarms of other regions do not use them.",
+            "Existing SNS topics in any account (for example an organization's central on-call topic) that every alarm, tamper alert, DLM policy error and failed-copy event " +
+              "of the same region also notifies; topics of other regions are not used. Their policy must let cloudwatch.amazonaws.com publish (alarms) and, for the events, " +
+              "events.amazonaws.com if the topic is in the same account, else the role <namePrefix>-event-forwarding of each DR and source account; " +
+              "an encrypted topic's key must allow the same principals kms:GenerateDataKey and kms:Decrypt.",
           ),
       })
       .strict()
