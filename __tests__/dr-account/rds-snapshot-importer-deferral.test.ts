@@ -89,20 +89,25 @@ describe("RDS snapshot importer handler: work deferred to the next run", () => {
       expect(decisions("import-run")).toEqual([expect.objectContaining({ deferred: 1, failed: 0, imported: 0, deleted: 0 })]);
     });
 
-    test("failing with any other error still fails the run, naming the listing and the error", async () => {
-      // GIVEN the shared listing is refused
-      primaryMock.on(DescribeDBSnapshotsCommand, { SnapshotType: "shared" }).rejects(sdkError("AccessDenied", "not authorized"));
+    test("failing with any other error fails the run, naming the listing and the error, after deciding nothing", async () => {
+      // GIVEN an expired import copy and a new shared DB snapshot, listed fine, and the last listing (shared clusters) refused
+      givenImportCopies(primaryMock, [expired(REGION, "old")]);
+      givenShared([sharedDb(SOURCE_A, "snapshot-dr-dr-orders")]);
+      primaryMock.on(DescribeDBClusterSnapshotsCommand, { SnapshotType: "shared" }).rejects(sdkError("AccessDenied", "not authorized"));
 
       // WHEN the hourly run starts
       const outcome = handle(scheduledEvent);
 
       // THEN it throws for the errors alarm, without a retry or a deferral
-      await expect(outcome).rejects.toThrow(`1 failure(s): listing shared DB snapshots in ${REGION} (AccessDenied: not authorized)`);
-      expect(primaryMock.commandCalls(DescribeDBSnapshotsCommand, { SnapshotType: "shared" })).toHaveLength(1);
+      await expect(outcome).rejects.toThrow(`1 failure(s): listing shared DB cluster snapshots in ${REGION} (AccessDenied: not authorized)`);
+      expect(primaryMock.commandCalls(DescribeDBClusterSnapshotsCommand, { SnapshotType: "shared" })).toHaveLength(1);
       expect(decisions("failed")).toEqual([
-        expect.objectContaining({ what: `listing shared DB snapshots in ${REGION}`, error: "AccessDenied", kind: "instance", region: REGION }),
+        expect.objectContaining({ what: `listing shared DB cluster snapshots in ${REGION}`, error: "AccessDenied", kind: "cluster", region: REGION }),
       ]);
       expect(decisions("deferred")).toEqual([]);
+      // AND on that partial picture nothing was deleted or copied: the copies in flight count both kinds
+      expect(deletionsCalled()).toHaveLength(0);
+      expect(copiesStarted()).toHaveLength(0);
     });
   });
 

@@ -36,9 +36,9 @@ export type { ImportResult } from "./import-run";
  * - a throttled copy closes that region to copies for the run, as the quota does.
  * A deferred retention does not hold the imports back: deleting changes none of their bounds (only settled copies are
  * deleted, so the copies in flight are the same), and RDS stays the authority on the manual-snapshot quota — the
- * expired copies left count against it, so a full quota still shows as `quota-exceeded`. Any other failure of one
- * snapshot or listing does not stop the others; they are thrown together at the end so the error reaches the
- * function's alarm.
+ * expired copies left count against it, so a full quota still shows as `quota-exceeded`. Any other failed listing
+ * stops the run before anything is decided; any other failure of one snapshot does not stop the others. Failures are
+ * thrown together at the end so the error reaches the function's alarm.
  *
  * Option groups: a custom option group is neither shared with another account nor copied to another region; a
  * `limitation` line is logged for such a DB snapshot (restoring it needs an equivalent option group).
@@ -117,41 +117,35 @@ export function createHandler(deps: HandlerDeps): RdsSnapshotImporterHandler {
     tagValue(snapshot.tags, settings.importTagKey) === settings.importTagValue && snapshot.identifier.startsWith(settings.importPrefix);
 
   /**
-   * The import copies here and in the secondary region, and the snapshots shared with this account. Undefined when a
-   * listing stayed throttled past the retries: nothing is decided on a partial picture (the copies in flight would be
-   * undercounted), so the whole run waits for the next one. Any other listing error fails the run at its end.
+   * The import copies here and in the secondary region, and the snapshots shared with this account: every listing,
+   * or none (undefined). Without a complete picture nothing is decided: the copies in flight count both kinds, and
+   * retention and imports read them. A listing throttled past the retries defers the run to the next one; any other
+   * failure fails it, for the errors alarm, after nothing was deleted or copied.
    */
   async function takeInventory(run: ImportRun): Promise<Inventory | undefined> {
     const inventory: Inventory = { local: new Map(), remote: new Map(), shared: new Map() };
-    /** Whether a failed listing defers the run (throttling) rather than failing it. */
-    const defers = (what: string, error: unknown, kind: SnapshotKind, region: string | undefined): boolean => {
-      if (isThrottling(error)) {
-        run.defer(`inventory: ${errorCode(error)} listing ${what}`);
-        return true;
+    const listed = async <T>(what: string, kind: SnapshotKind, region: string | undefined, list: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await list();
+      } catch (error) {
+        if (isThrottling(error)) run.defer(`inventory: ${errorCode(error)} listing ${what}`);
+        else run.fail(`listing ${what}`, error, { kind, region });
+        return undefined;
       }
-      run.fail(`listing ${what}`, error, { kind, region });
-      return false;
     };
     for (const kind of KINDS) {
       const label = KIND_LABEL[kind];
-      try {
-        inventory.local.set(kind, (await primary.list(kind, { SnapshotType: "manual" })).filter(isImportCopy));
-      } catch (error) {
-        if (defers(`${label}s in ${run.region}`, error, kind, run.region)) return undefined;
-        continue;
-      }
+      const local = await listed(`${label}s in ${run.region}`, kind, run.region, () => primary.list(kind, { SnapshotType: "manual" }));
+      if (local === undefined) return undefined;
+      inventory.local.set(kind, local.filter(isImportCopy));
       if (secondary) {
-        try {
-          inventory.remote.set(kind, (await secondary.list(kind, { SnapshotType: "manual" })).filter(isImportCopy));
-        } catch (error) {
-          if (defers(`${label}s in ${settings.secondaryRegion}`, error, kind, settings.secondaryRegion)) return undefined;
-        }
+        const remote = await listed(`${label}s in ${settings.secondaryRegion}`, kind, settings.secondaryRegion, () => secondary.list(kind, { SnapshotType: "manual" }));
+        if (remote === undefined) return undefined;
+        inventory.remote.set(kind, remote.filter(isImportCopy));
       }
-      try {
-        inventory.shared.set(kind as SnapshotKind, await primary.list(kind, { SnapshotType: "shared", IncludeShared: true }));
-      } catch (error) {
-        if (defers(`shared ${label}s in ${run.region}`, error, kind, run.region)) return undefined;
-      }
+      const shared = await listed(`shared ${label}s in ${run.region}`, kind, run.region, () => primary.list(kind, { SnapshotType: "shared", IncludeShared: true }));
+      if (shared === undefined) return undefined;
+      inventory.shared.set(kind, shared);
     }
     return inventory;
   }
