@@ -9,7 +9,7 @@ import {
   type DBClusterSnapshot,
   type DBSnapshot,
 } from "@aws-sdk/client-rds";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { createHandler, readSettings, type RdsSnapshotImporterEvent } from "../../modules/dr-account/rds-snapshot-importer/handler";
 
 /** Fixtures of the RDS importer's handler tests: accounts, keys, settings, shared snapshots and import copies. */
@@ -143,14 +143,46 @@ export function mockRdsClients() {
   return { primaryClient, secondaryClient, primaryMock, secondaryMock };
 }
 
+/** Lets the manual-snapshot listings of `mock`'s region answer with these snapshots (import copies and lookalikes). */
+export function givenManual(mock: AwsClientStub<RDSClient>, dbSnapshots: DBSnapshot[], clusterSnapshots: DBClusterSnapshot[] = []) {
+  mock.on(DescribeDBSnapshotsCommand, { SnapshotType: "manual" }).resolves({ DBSnapshots: dbSnapshots });
+  mock.on(DescribeDBClusterSnapshotsCommand, { SnapshotType: "manual" }).resolves({ DBClusterSnapshots: clusterSnapshots });
+}
+
+/** The importer's log lines so far, parsed (console.log spied by the setups below). */
+export const loggedDecisions = () =>
+  (console.log as jest.Mock).mock.calls.map(([line]) => JSON.parse(line as string) as Record<string, unknown>);
+
+/**
+ * The importer under test at `now` with everything a test may build on, for a beforeEach: its handler on freshly
+ * mocked clients of both regions (the clients too, to build other handlers), its backoff wait recorded and instant,
+ * its log lines parsed (console.log spied: restore with jest.restoreAllMocks), and `givenShared` to set what the
+ * primary region's shared-snapshot listings answer.
+ */
+export function importerWithClientsUnderTest(now: Date) {
+  const { primaryClient, secondaryClient, primaryMock, secondaryMock } = mockRdsClients();
+  const lines: Record<string, unknown>[] = [];
+  jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(JSON.parse(line)));
+  const sleep = jest.fn((_ms: number) => Promise.resolve());
+  const handle = createHandler({ rds: primaryClient, secondaryRds: secondaryClient, settings: SETTINGS, now: () => now, sleep });
+  const givenShared = (dbSnapshots: DBSnapshot[], clusterSnapshots: DBClusterSnapshot[] = []) => {
+    primaryMock.on(DescribeDBSnapshotsCommand, { SnapshotType: "shared" }).resolves({ DBSnapshots: dbSnapshots });
+    primaryMock.on(DescribeDBClusterSnapshotsCommand, { SnapshotType: "shared" }).resolves({ DBClusterSnapshots: clusterSnapshots });
+  };
+  return { primaryClient, secondaryClient, primaryMock, secondaryMock, sleep, handle, lines, givenShared };
+}
+
+/** For an afterEach: the clients' mocks and the console.log spy restored. */
+export function restoreImporterMocks(...mocks: AwsClientStub<RDSClient>[]) {
+  for (const mock of mocks) mock.restore();
+  jest.restoreAllMocks();
+}
+
 /**
  * The importer under test at `now`, for a beforeEach: its handler on freshly mocked clients of both regions, its
  * log lines parsed (console.log spied: restore with jest.restoreAllMocks), no backoff wait.
  */
 export function importerUnderTest(now: Date) {
-  const { primaryClient, secondaryClient, primaryMock, secondaryMock } = mockRdsClients();
-  const lines: Record<string, unknown>[] = [];
-  jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(JSON.parse(line)));
-  const handle = createHandler({ rds: primaryClient, secondaryRds: secondaryClient, settings: SETTINGS, now: () => now, sleep: () => Promise.resolve() });
+  const { primaryMock, secondaryMock, handle, lines } = importerWithClientsUnderTest(now);
   return { primaryMock, secondaryMock, handle, lines };
 }
