@@ -6,31 +6,14 @@
 import { allowEverythingPolicy, expectAllowed, expectDenied } from "../../scripts/review/policy-simulator";
 import type { SynthesizedApp, SynthesizedStack } from "../../scripts/review/synthesized-stacks";
 import {
-  accountRegions,
-  COPIER,
-  copierArn,
-  DR_ACCOUNT,
-  DR_ADMIN,
-  DR_ORG,
-  EBS_COPY_ACTIONS,
-  ebsCallContext,
-  ec2Via,
-  example,
-  identityOf,
-  KMS_B,
-  KMS_C,
-  kmsContext,
-  lockedDownExample,
-  OTHER_ORG,
-  OUTSIDE_ACCOUNT,
-  SOURCE_ORG,
-  synthesizeBeforeAll,
+  accountRegions, COPIER, copierArn, DR_ACCOUNT, DR_ADMIN, DR_ORG, EBS_COPY_ACTIONS, ebsCallContext, ec2Via, example, identityOf, KMS_B, KMS_C,
+  kmsContext, lockedDownExample, OTHER_ORG, OUTSIDE_ACCOUNT, SOURCE_ORG, synthesizeBeforeAll,
 } from "./support/reencryption-proof-fixtures";
 
 let app: SynthesizedApp;
 let dr: SynthesizedStack;
 
-synthesizeBeforeAll(example, "reencryption-access-example", (synthesized, drStack) => {
+synthesizeBeforeAll(example, "reencryption-keys-example", (synthesized, drStack) => {
   app = synthesized;
   dr = drStack;
 });
@@ -277,7 +260,7 @@ describe("3. with drAccount.kmsB.lockDown: true", () => {
   let lockedApp: SynthesizedApp;
   let lockedDr: SynthesizedStack;
 
-  synthesizeBeforeAll(locked, "reencryption-access-lockdown", (synthesized, drStack) => {
+  synthesizeBeforeAll(locked, "reencryption-keys-lockdown", (synthesized, drStack) => {
     lockedApp = synthesized;
     lockedDr = drStack;
   });
