@@ -1,4 +1,4 @@
-import { PolicyDocument, policyDocument, PolicyStatement } from "../iam/policy-document";
+import { PolicyDocument, policyDocument, PolicyStatement, sortedUnique } from "../iam/policy-document";
 import { assertAccountId, assertPartition } from "./backup-arns";
 
 /**
@@ -71,8 +71,6 @@ export const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
 /** `o-<org>/r-<root>/ou-<...>/.../`, optionally ending in `*` (the OU and the OUs below it). */
 export const ORG_PATH_PATTERN = /^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}\/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\/)+\*?$/;
 const ROLE_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-
-const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
 
 function copyStatement(sources: CopySources): PolicyStatement {
   const action = "backup:CopyIntoBackupVault";

@@ -37,3 +37,6 @@ export function policyDocument(statements: readonly PolicyStatement[]): PolicyDo
 export function policyJson(document: PolicyDocument): string {
   return JSON.stringify(document);
 }
+
+/** A statement's list of actions, resources or condition values: each once, sorted, so the JSON is the same every time. */
+export const sortedUnique = (values: readonly string[]): string[] => [...new Set(values)].sort();

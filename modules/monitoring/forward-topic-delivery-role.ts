@@ -1,15 +1,13 @@
 import { TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import type { PolicyDocument } from "../iam/policy-document";
-import { policyDocument } from "../iam/policy-document";
+import { policyDocument, sortedUnique } from "../iam/policy-document";
 import { ServiceRole } from "../iam/service-role";
 import { SnapshotDrStack } from "../stack/snapshot-dr-stack";
 import { accountOfTopicArn, regionOfTopicArn } from "./alarm-topic";
 
 /** The role's name: `<namePrefix>-event-forwarding` (inside the DR guardrails' `<namePrefix>-*` project roles). */
 export const forwardTopicDeliveryRoleName = (namePrefix: string) => `${namePrefix}-event-forwarding`;
-
-const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
 
 /**
  * What EventBridge may do with the role: publish to the forward topics of other accounts, and use their topics'

@@ -1,6 +1,6 @@
 import { ORG_PATH_PATTERN } from "../backup/dr-backup-vault-access-policy";
 import type { SnapshotDrConfig } from "../config/load-config";
-import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../iam/policy-document";
+import { PolicyDocument, policyDocument, policyJson, PolicyStatement, sortedUnique } from "../iam/policy-document";
 
 /**
  * Service control policies that keep AWS Backup copies where the design puts them (design §2c, seed 003
@@ -39,8 +39,6 @@ export interface BackupCopyGuardrailProps {
    */
   readonly allowedTargetOrgPaths?: readonly string[];
 }
-
-const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
 
 /**
  * (b) and optionally (c). Attach to the source accounts (or their OUs): `backup:CopyFromBackupVault` is denied

@@ -1,4 +1,4 @@
-import { PolicyDocument, policyDocument, PolicyStatement } from "../iam/policy-document";
+import { PolicyDocument, policyDocument, PolicyStatement, sortedUnique } from "../iam/policy-document";
 import { alarmTopicName } from "../monitoring/monitoring-names";
 
 /**
@@ -107,8 +107,6 @@ export const APPLY_CHANGE_ACTIONS = {
 
 /** Deleting, disabling or weakening a DR key: nobody but break-glass (the keys also keep prevent_destroy). */
 export const KEY_DESTRUCTION_ACTIONS = ["kms:DisableKey", "kms:DisableKeyRotation", "kms:ScheduleKeyDeletion"] as const;
-
-const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
 
 /**
  * The Deny statement of `actions` on `resource` for every principal outside `exempt`; with nobody exempt, no
