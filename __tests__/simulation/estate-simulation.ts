@@ -2,6 +2,7 @@ import * as path from "path";
 import { loadConfig } from "../../modules/config/load-config";
 import { transitCopyContract } from "../../modules/config/naming";
 import type { SnapshotCopierEvent } from "../../modules/source-account/snapshot-copier/handler";
+import { SOURCE_START_TIME_TAG } from "../../modules/source-account/snapshot-copier/transit-copy-tags";
 import type { DrCopyRecord } from "./dr-copy-policy-model";
 import { simulateDrRegion } from "./dr-region-simulation";
 import type { SimSnapshot } from "./ec2-model";
@@ -67,7 +68,7 @@ export async function simulateEstate(options: EstateOptions): Promise<EstateRun>
   const sources: SourceAccountRun[] = [];
   for (let index = 0; index < options.accounts; index++) sources.push(await simulateSourceAccount(estate, index));
 
-  const sourceTime = (copy: SimSnapshot) => Date.parse(copy.tags.find((tag) => tag.Key === "SourceStartTime")?.Value ?? "");
+  const sourceTime = (copy: SimSnapshot) => Date.parse(copy.tags.find((tag) => tag.Key === SOURCE_START_TIME_TAG)?.Value ?? "");
   const dr = await simulateDrRegion({
     region,
     drAccountId: DR_ACCOUNT_ID,

@@ -6,6 +6,7 @@ import {
   readSettings,
   type SnapshotCopierEvent,
 } from "../../modules/source-account/snapshot-copier/handler";
+import { transitCopyTags } from "../../modules/source-account/snapshot-copier/transit-copy-tags";
 import { Ec2Model, type Ec2Notification, type SimSnapshot } from "./ec2-model";
 import type { EstateOptions, SourceSnapshotRecord } from "./estate-options";
 import { between, DAY, HOUR, MINUTE, seededRandom, SimClock } from "./sim-clock";
@@ -138,14 +139,11 @@ export async function simulateSourceAccount(estate: SourceEstate, accountIndex: 
     const volumeId = `vol-${(accountIndex * options.volumesPerAccount + v).toString(16).padStart(17, "0")}`;
     const taken = estate.start - DAY + scheduleMinute * MINUTE + random() * options.windowMinutes * MINUTE;
     const source = ec2.seed({ ownerId: accountId, region, lineage: volumeId, volumeId, kmsKeyId: sourceKey, description: "Created by DLM", tags: selectionTags, state: "completed", startTime: taken });
-    const transitTags: Tag[] = [
-      { Key: "SourceAccount", Value: accountId },
-      { Key: "SourceSnapshotId", Value: source.id },
-      { Key: "SourceKmsKeyId", Value: sourceKey },
-      { Key: "SourceVolumeId", Value: volumeId },
-      { Key: "SourceStartTime", Value: new Date(taken).toISOString() },
-      { Key: contract.transitTagKey, Value: contract.transitTagValue },
-    ];
+    // As the copier tags its copies (transit-copy-tags.ts): the DR side reads the recovery point from them.
+    const transitTags = transitCopyTags(
+      { accountId, snapshotId: source.id, kmsKeyId: sourceKey, volumeId, startTime: new Date(taken) },
+      { key: contract.transitTagKey, value: contract.transitTagValue },
+    );
     const description = `${contract.descriptionPrefix} ${source.id} from ${accountId}`;
     ec2.seed({ ownerId: accountId, region, lineage: volumeId, volumeId: "vol-ffffffff", kmsKeyId: estate.kmsBAliasArn, description, tags: transitTags, state: "completed", startTime: taken + 30 * MINUTE, copiedFrom: source.id, sharedWith: [drAccountId] });
     volumes.push({ volumeId, lastSnapshotAt: taken, snapshots: [source] });

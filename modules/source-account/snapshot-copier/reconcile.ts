@@ -6,19 +6,12 @@ import {
   type DescribeSnapshotsCommandInput,
   type EC2Client,
   type Snapshot,
-  type Tag,
 } from "@aws-sdk/client-ec2";
 import { describeError, errorCode, errorMessage, hasErrorCode, isRetryable, TRANSIENT_ERRORS, type Retrying } from "../../lambda/runtime/retry";
 import { planReconciliation } from "./reconciliation-plan";
 import type { Settings } from "./settings";
 import { transitCopyDescription } from "./transit-copy-description";
-import {
-  SOURCE_ACCOUNT_TAG,
-  SOURCE_KMS_KEY_TAG,
-  SOURCE_SNAPSHOT_ID_TAG,
-  SOURCE_START_TIME_TAG,
-  SOURCE_VOLUME_ID_TAG,
-} from "./transit-copy-tags";
+import { SOURCE_SNAPSHOT_ID_TAG, transitCopyTags } from "./transit-copy-tags";
 
 /** The EC2 calls the copier makes; an `EC2Client`, or a model of EC2 in tests. */
 export type Ec2Sender = Pick<EC2Client, "send">;
@@ -180,14 +173,10 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
     }));
 
   async function startCopy(snapshot: Snapshot): Promise<string> {
-    const tags: Tag[] = [
-      { Key: SOURCE_ACCOUNT_TAG, Value: settings.sourceAccountId },
-      { Key: SOURCE_SNAPSHOT_ID_TAG, Value: snapshot.SnapshotId },
-      { Key: SOURCE_KMS_KEY_TAG, Value: snapshot.KmsKeyId ?? "unencrypted" },
-      { Key: SOURCE_VOLUME_ID_TAG, Value: snapshot.VolumeId ?? "unknown" },
-      { Key: SOURCE_START_TIME_TAG, Value: snapshot.StartTime ? new Date(snapshot.StartTime).toISOString() : "unknown" },
-      { Key: settings.transitTagKey, Value: settings.transitTagValue },
-    ];
+    const tags = transitCopyTags(
+      { accountId: settings.sourceAccountId, snapshotId: snapshot.SnapshotId, kmsKeyId: snapshot.KmsKeyId, volumeId: snapshot.VolumeId, startTime: snapshot.StartTime },
+      { key: settings.transitTagKey, value: settings.transitTagValue },
+    );
     const output = await retrying("CopySnapshot", () =>
       ec2.send(
         new CopySnapshotCommand({

@@ -16,3 +16,24 @@ export const PROVENANCE_TAG_KEYS = [
   SOURCE_VOLUME_ID_TAG,
   SOURCE_START_TIME_TAG,
 ] as const;
+
+/** What the copier knows of the snapshot it copies. */
+export interface TransitCopySource {
+  readonly accountId: string;
+  readonly snapshotId?: string;
+  readonly kmsKeyId?: string;
+  readonly volumeId?: string;
+  readonly startTime?: Date | string;
+}
+
+/** The tags of a transit copy, in the order the copier writes them: its provenance, then the transit marker. */
+export function transitCopyTags(source: TransitCopySource, marker: { readonly key: string; readonly value: string }): { Key: string; Value?: string }[] {
+  return [
+    { Key: SOURCE_ACCOUNT_TAG, Value: source.accountId },
+    { Key: SOURCE_SNAPSHOT_ID_TAG, Value: source.snapshotId },
+    { Key: SOURCE_KMS_KEY_TAG, Value: source.kmsKeyId ?? "unencrypted" },
+    { Key: SOURCE_VOLUME_ID_TAG, Value: source.volumeId ?? "unknown" },
+    { Key: SOURCE_START_TIME_TAG, Value: source.startTime ? new Date(source.startTime).toISOString() : "unknown" },
+    { Key: marker.key, Value: marker.value },
+  ];
+}
