@@ -4,7 +4,7 @@ import { EventDrivenFunction } from "../lambda/event-driven-function";
 import { NotifyingAlarm } from "../monitoring/notifying-alarm";
 import { alarmName, freshnessCheckNames } from "../monitoring/monitoring-names";
 import type { DrCopyPolicyFilter } from "./freshness-check/dr-copy-policies";
-import { FLOWS, sourceKey, type ExpectedSource, type Flow } from "./freshness-check/stale-sources";
+import { CHECK_INTERVAL_HOURS, FLOWS, sourceKey, type ExpectedSource, type Flow } from "./freshness-check/stale-sources";
 
 export const FRESHNESS_CHECK_ENTRY = "modules/dr-account/freshness-check/handler.ts";
 
@@ -67,7 +67,7 @@ export class FreshnessCheckFunction extends Construct {
           id: "hourly",
           ruleName: names.scheduleRuleName,
           description: "Hourly freshness check of every source's newest DR copy",
-          scheduleExpression: "rate(1 hour)",
+          scheduleExpression: CHECK_INTERVAL_HOURS === 1 ? "rate(1 hour)" : `rate(${CHECK_INTERVAL_HOURS} hours)`,
         },
       ],
       roleArn: props.roleArn,
@@ -102,7 +102,7 @@ export class FreshnessCheckFunction extends Construct {
       description:
         `Sources whose newest DR copy in ${props.region} is older than the recovery point objective (${flows.map((f) => `${f} ${props.rpoHours[f]} h`).join(", ")}), ` +
         `or the freshness check stopped reporting. Find them in /aws/lambda/${names.functionName}: lines with "decision":"stale". Runbook: README "Operations".`,
-      metric: { namespace: names.metricNamespace, metricName: names.metricName, statistic: "Maximum", periodSeconds: 3600 },
+      metric: { namespace: names.metricNamespace, metricName: names.metricName, statistic: "Maximum", periodSeconds: CHECK_INTERVAL_HOURS * 3600 },
       evaluationPeriods: 2,
       treatMissingData: "breaching",
     });
@@ -115,7 +115,7 @@ export class FreshnessCheckFunction extends Construct {
       description:
         `At least one more source's newest DR copy in ${props.region} became older than the recovery point objective in the last hour, ` +
         `while others may already be stale. Find it in /aws/lambda/${names.functionName}: lines with "decision":"stale" and "newlyStale":true. Runbook: README "Operations".`,
-      metric: { namespace: names.metricNamespace, metricName: names.newlyStaleMetricName, statistic: "Maximum", periodSeconds: 3600 },
+      metric: { namespace: names.metricNamespace, metricName: names.newlyStaleMetricName, statistic: "Maximum", periodSeconds: CHECK_INTERVAL_HOURS * 3600 },
       treatMissingData: "notBreaching",
     });
   }

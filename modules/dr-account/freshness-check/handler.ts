@@ -8,7 +8,7 @@ import { createRetrying, defaultSleep, TRANSIENT_ERRORS } from "../../lambda/run
 import { ACCOUNT_ID, settingsReader } from "../../lambda/runtime/settings";
 import { backupCopies, ebsCopies, rdsCopies, type CopiesFound } from "./dr-copies";
 import { discoverDrCopyPolicies, type DrCopyPolicy, type DrCopyPolicyFilter } from "./dr-copy-policies";
-import { FLOWS, newlyStale, staleSources, type ExpectedSource, type Flow, type StaleSource } from "./stale-sources";
+import { CHECK_INTERVAL_HOURS, FLOWS, newlyStale, staleSources, type ExpectedSource, type Flow, type StaleSource } from "./stale-sources";
 
 /**
  * The DR account's freshness check (a dead-man's switch), one per region where DR copies land, run hourly:
@@ -27,8 +27,6 @@ import { FLOWS, newlyStale, staleSources, type ExpectedSource, type Flow, type S
  *   whatever the number of accounts. A run that fails publishes nothing, which the alarm treats as breaching.
  */
 
-/** The check runs hourly (`rate(1 hour)`): a source that went stale since the previous run is at most this far past its objective. */
-export const CHECK_INTERVAL_HOURS = 1;
 
 export interface Settings {
   readonly drAccountId: string;

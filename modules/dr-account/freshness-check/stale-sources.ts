@@ -4,6 +4,12 @@
  * bundle, the handler tests and a simulation of the whole estate all call the same function.
  */
 
+/**
+ * The check runs once an hour (its schedule in freshness-check-function.ts): a source that went stale since the
+ * previous run is at most this far past its objective.
+ */
+export const CHECK_INTERVAL_HOURS = 1;
+
 /** The three ways data reaches the DR account. */
 export type Flow = "ebs" | "rds" | "backup";
 export const FLOWS: readonly Flow[] = ["ebs", "rds", "backup"];
