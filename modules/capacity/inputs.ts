@@ -1,3 +1,4 @@
+import { parseValues } from "../config/cron-interval";
 import type { SnapshotDrConfig } from "../config/load-config";
 
 /**
@@ -26,26 +27,6 @@ export function resourceCountsOf(config: SnapshotDrConfig, account: SourceAccoun
   };
 }
 
-/** How many values a cron field takes (`*`, lists, ranges, steps); `?` and `L`/`W`/`#` forms count as every value. */
-function cronFieldCount(field: string, first: number, last: number): number {
-  const all = last - first + 1;
-  let total = 0;
-  for (const part of field.split(",")) {
-    const [range, stepText] = part.split("/");
-    const step = stepText === undefined ? 1 : Math.max(1, Number(stepText));
-    let low = first;
-    let high = last;
-    if (range !== "*" && range !== "?") {
-      const bounds = range.split("-").map(Number);
-      if (bounds.some(Number.isNaN)) return all;
-      low = bounds[0];
-      high = bounds.length > 1 ? bounds[1] : stepText === undefined ? bounds[0] : last;
-    }
-    total += Math.floor((high - low) / step) + 1;
-  }
-  return Math.min(all, Math.max(1, total));
-}
-
 /**
  * Runs per day of a cron expression (`cron(minutes hours day-of-month month day-of-week year)`, as DLM and AWS
  * Backup write them): minutes × hours; day restrictions are ignored, so a weekly schedule counts as daily.
@@ -53,7 +34,9 @@ function cronFieldCount(field: string, first: number, last: number): number {
 export function cronRunsPerDay(expression: string): number {
   const fields = expression.replace(/^cron\(|\)$/g, "").trim().split(/\s+/);
   if (fields.length < 2) return 1;
-  return cronFieldCount(fields[0], 0, 59) * cronFieldCount(fields[1], 0, 23);
+  // A field the parser cannot read (the schema refuses it first) counts as every value: the larger figure.
+  const count = (field: string, min: number, max: number) => parseValues(field, min, max)?.size ?? max - min + 1;
+  return count(fields[0], 0, 59) * count(fields[1], 0, 23);
 }
 
 /** Snapshots DLM takes per volume per day under `ebs.schedule`. */
